@@ -1,0 +1,1 @@
+//! Scanly's domain core.
