@@ -1,1 +1,19 @@
-//! Scanly's domain core.
+//! Scanly's domain core: everything the edge Worker and the control plane must
+//! agree on, written once. Pure Rust with no I/O, so it builds for
+//! `wasm32-unknown-unknown` (the Worker) and natively (the Lambdas).
+
+pub mod code;
+pub mod color;
+pub mod country;
+pub mod destination;
+pub mod email;
+pub mod error;
+pub mod language;
+
+pub use code::ShortCode;
+pub use color::HexColor;
+pub use country::CountryCode;
+pub use destination::Destination;
+pub use email::Email;
+pub use error::DomainError;
+pub use language::LanguageTag;

@@ -1,0 +1,32 @@
+//! The one domain error: every validation failure in `shared`, each keeping
+//! its own typed cause. No HTTP here: the shells map it to statuses once.
+
+use crate::{code, color, country, destination, email, language};
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DomainError {
+    #[error(transparent)]
+    ShortCode(#[from] code::ShortCodeError),
+    #[error(transparent)]
+    Destination(#[from] destination::DestinationError),
+    #[error(transparent)]
+    Email(#[from] email::EmailError),
+    #[error(transparent)]
+    Color(#[from] color::HexColorError),
+    #[error(transparent)]
+    Country(#[from] country::CountryCodeError),
+    #[error(transparent)]
+    Language(#[from] language::LanguageTagError),
+    /// A field that failed a rule of its own (range, size, consistency).
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+}
+
+impl DomainError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
