@@ -2,6 +2,7 @@
 //! agree on, written once. Pure Rust with no I/O, so it builds for
 //! `wasm32-unknown-unknown` (the Worker) and natively (the Lambdas).
 
+pub mod clock;
 pub mod code;
 pub mod color;
 pub mod country;
@@ -10,6 +11,7 @@ pub mod email;
 pub mod error;
 pub mod language;
 
+pub use clock::TimeOfDay;
 pub use code::ShortCode;
 pub use color::HexColor;
 pub use country::CountryCode;
