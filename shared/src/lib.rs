@@ -10,6 +10,9 @@ pub mod destination;
 pub mod email;
 pub mod error;
 pub mod language;
+pub mod password;
+pub mod signing;
+pub mod utm;
 
 pub use clock::TimeOfDay;
 pub use code::ShortCode;
