@@ -12,6 +12,7 @@ pub mod error;
 pub mod language;
 pub mod password;
 pub mod signing;
+pub mod tz;
 pub mod utm;
 
 pub use clock::TimeOfDay;
