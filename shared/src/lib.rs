@@ -1,1 +1,3 @@
 //! Scanly's domain core.
+
+pub mod ua;
