@@ -3,13 +3,19 @@
 //! Every row is an assertion; mismatches are collected and reported together,
 //! each naming the offending UA.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use scanly_shared::ua::{
     BotKind as K, Browser as B, DeviceType as D, Os as O, UserAgentInfo, classify,
 };
 
 /// (user agent, device, os, browser) for human browsers and in-app webviews.
+#[rustfmt::skip]
 const HUMANS: &[(&str, D, O, B)] = &[
     // --- Chrome ----------------------------------------------------------------
     ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36", D::Desktop, O::Windows, B::Chrome),
@@ -86,6 +92,7 @@ const HUMANS: &[(&str, D, O, B)] = &[
 ];
 
 /// (user agent, bot kind, bot name). Bots always report device/os/browser `Other`.
+#[rustfmt::skip]
 const BOTS: &[(&str, K, &str)] = &[
     // --- Link previews ---------------------------------------------------------------
     ("Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", K::LinkPreview, "Slackbot"),
@@ -172,7 +179,10 @@ const BOTS: &[(&str, K, &str)] = &[
 fn human_mismatch(ua: &str, got: UserAgentInfo, want: (D, O, B)) -> Option<String> {
     let got_tuple = (got.device, got.os, got.browser);
     (got_tuple != want || got.bot.is_some()).then(|| {
-        format!("UA {ua:?}\n  want {want:?}, bot None\n  got  {got_tuple:?}, bot {:?}", got.bot)
+        format!(
+            "UA {ua:?}\n  want {want:?}, bot None\n  got  {got_tuple:?}, bot {:?}",
+            got.bot
+        )
     })
 }
 
@@ -189,7 +199,8 @@ fn real_user_agents_classify_exactly() {
         .filter_map(|&(ua, d, o, b)| human_mismatch(ua, classify(ua), (d, o, b)))
         .collect();
     failures.extend(
-        BOTS.iter().filter_map(|&(ua, kind, name)| bot_mismatch(ua, classify(ua), kind, name)),
+        BOTS.iter()
+            .filter_map(|&(ua, kind, name)| bot_mismatch(ua, classify(ua), kind, name)),
     );
     assert!(
         failures.is_empty(),

@@ -13,12 +13,17 @@ use super::scan::{At, Hit, Rule};
 use super::{Bot, BotKind};
 
 const fn b(pat: &'static str, at: At, name: &'static str, kind: BotKind) -> Rule {
-    Rule { pat: pat.as_bytes(), at, hit: Hit::Bot(Bot { name, kind }) }
+    Rule {
+        pat: pat.as_bytes(),
+        at,
+        hit: Hit::Bot(Bot { name, kind }),
+    }
 }
 
 use At::{Any, Start, Token, Whole, WordEnd};
 use BotKind::{Headless, HttpClient, LinkPreview, Monitor, Other, SearchCrawler};
 
+#[rustfmt::skip]
 pub(super) const BOTS: &[Rule] = &[
     // --- Link previews (chat apps, social networks) ----------------------
     b("facebookexternalhit/1.1 facebot twitterbot/1.0", Any, "iMessage", LinkPreview),

@@ -48,7 +48,11 @@ pub(super) fn device(f: Flags) -> DeviceType {
         DeviceType::Tablet
     } else if f.has(Android) {
         // Android convention: phones say "Mobile", tablets do not.
-        if f.has(Mobile) { DeviceType::Mobile } else { DeviceType::Tablet }
+        if f.has(Mobile) {
+            DeviceType::Mobile
+        } else {
+            DeviceType::Tablet
+        }
     } else if f.has(Mobile) {
         DeviceType::Mobile
     } else if any(f, &[Mac, Linux, Cros]) {

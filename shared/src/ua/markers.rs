@@ -50,12 +50,17 @@ impl Flag {
 }
 
 const fn m(pat: &'static str, at: At, flag: Flag) -> Rule {
-    Rule { pat: pat.as_bytes(), at, hit: Hit::Flag(flag) }
+    Rule {
+        pat: pat.as_bytes(),
+        at,
+        hit: Hit::Flag(flag),
+    }
 }
 
 use At::{Any, Token, Word};
 use Flag::*;
 
+#[rustfmt::skip]
 pub(super) const MARKERS: &[Rule] = &[
     // --- Platform -------------------------------------------------------
     m("iphone", Any, Iphone),

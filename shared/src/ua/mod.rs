@@ -1,8 +1,8 @@
 //! User-agent classification: device type, OS, browser and bot detection.
 //!
 //! Runs on every scan at the edge (WASM), so it is built for size and speed:
-//! no regex, no heap allocation, one pass over at most
-//! [`scan::MAX_SCAN`] bytes against a compact compile-time pattern table.
+//! no regex, no heap allocation, one pass over at most 512 bytes against a
+//! compact pattern table built at compile time (see `scan.rs`).
 //!
 //! ```
 //! use scanly_shared::ua::{classify, Browser, DeviceType, Os};
@@ -29,8 +29,9 @@ use scan::{Haystack, Table};
 
 const RULE_COUNT: usize = bots::BOTS.len() + markers::MARKERS.len();
 
-/// Bots first so that their table position is their priority.
-static TABLE: Table<RULE_COUNT> = scan::build(&[bots::BOTS, markers::MARKERS]);
+/// Bots first, so that a bot's table position is its priority.
+static TABLE: Table<RULE_COUNT, { bots::BOTS.len() }> =
+    scan::build(&[bots::BOTS, markers::MARKERS]);
 
 /// What a bot is reported as: everything `Other` except the bot itself.
 const fn bot_info(bot: Bot) -> UserAgentInfo {
@@ -45,14 +46,17 @@ const fn bot_info(bot: Bot) -> UserAgentInfo {
 /// Classifies a `User-Agent` header value.
 ///
 /// Never panics and never allocates, for any input (empty, huge, non-ASCII).
-/// Only the first [`scan::MAX_SCAN`] bytes (after trimming) are inspected.
+/// Only the first 512 bytes (after trimming) are inspected.
 /// An empty or whitespace-only UA is a bot (`HttpClient`, name `"empty"`).
 /// For bots, `device`, `os` and `browser` are all `Other`.
 #[must_use]
 pub fn classify(user_agent: &str) -> UserAgentInfo {
     let ua = user_agent.trim();
     if ua.is_empty() {
-        return bot_info(Bot { name: "empty", kind: BotKind::HttpClient });
+        return bot_info(Bot {
+            name: "empty",
+            kind: BotKind::HttpClient,
+        });
     }
     let hay = Haystack::new(ua);
     let scan = TABLE.scan(hay.bytes());

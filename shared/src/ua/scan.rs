@@ -1,11 +1,12 @@
 //! Allocation-free, single-pass multi-pattern matcher.
 //!
 //! All patterns (bot names and OS/device/browser markers) live in one table
-//! that is bucketed by first byte *at compile time*. Classification copies at
-//! most [`MAX_SCAN`] bytes of the user agent into a stack buffer, lowercases
-//! it, then walks it once: at each position only the patterns starting with
-//! that byte are compared. That is a few thousand byte comparisons for a
-//! typical UA instead of one full scan per pattern, with no heap allocation.
+//! that is bucketed at compile time by a hash of their first two bytes.
+//! Classification copies at most [`MAX_SCAN`] bytes of the user agent into a
+//! stack buffer, lowercases it, then walks it once: at each position only the
+//! patterns in that position's bucket (about one) are compared. That is a few
+//! hundred comparisons for a typical UA instead of one full scan per pattern,
+//! with no heap allocation.
 
 use super::Bot;
 use super::markers::Flag;
@@ -56,55 +57,93 @@ pub(super) struct Rule {
 /// Words that end in "bot" but are not bots (phone brands, product names).
 const NOT_BOTS: &[&[u8]] = &[b"cubot", b"robot"];
 
+/// Compact runtime form of a [`Rule`]: 12 bytes on wasm32.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    rule: Rule,
-    /// Position in the original rule order (bot priority).
-    prio: u16,
+    pat: &'static [u8],
+    at: At,
+    /// `id < B`: the bot `bots[id]`, whose priority is `id` (lower wins).
+    /// Otherwise: marker flag number `id - B`.
+    id: u8,
 }
 
-/// Rules sorted (stably) by first byte, with per-byte bucket offsets.
+/// Bucket of a position, from its first two bytes. Every pattern is at least
+/// two bytes long, so only patterns sharing this key can match there; the
+/// 256 buckets hold about one pattern each, so most positions cost one probe.
+const fn key(b0: u8, b1: u8) -> usize {
+    (b0.wrapping_mul(29).wrapping_add(b1)) as usize
+}
+
+/// Rules bucketed (stably) by [`key`], plus the bots they can report.
 #[derive(Debug)]
-pub(super) struct Table<const N: usize> {
+pub(super) struct Table<const N: usize, const B: usize> {
     entries: [Entry; N],
-    /// Bucket of first byte `b` is `entries[starts[b]..starts[b + 1]]`.
+    /// Bucket `k` is `entries[starts[k]..starts[k + 1]]`.
     starts: [u16; 257],
+    /// Bots in priority order.
+    bots: [Bot; B],
 }
 
-/// Builds a [`Table`] from rule groups, concatenated in priority order.
+/// Builds a [`Table`] of `N` rules, `B` of them bots, from rule groups
+/// concatenated in priority order.
 ///
-/// Runs in const context only (the tables are `static`), so the indexing and
-/// assertions below are checked by the compiler: an empty or non-lowercase
-/// pattern, or a wrong `N`, is a build error, never a runtime panic.
+/// Runs in const context only (the table is a `static`), so the indexing and
+/// assertions below are checked by the compiler: a short or non-lowercase
+/// pattern, or a wrong `N`/`B`, is a build error, never a runtime panic.
 #[allow(clippy::indexing_slicing)]
-pub(super) const fn build<const N: usize>(groups: &[&[Rule]]) -> Table<N> {
-    assert!(N < u16::MAX as usize, "too many rules");
-    const PLACEHOLDER: Entry = Entry {
-        rule: Rule { pat: b"", at: At::Any, hit: Hit::Flag(Flag::Mobile) },
-        prio: 0,
+pub(super) const fn build<const N: usize, const B: usize>(groups: &[&[Rule]]) -> Table<N, B> {
+    assert!(
+        N < u16::MAX as usize && B + 64 <= u8::MAX as usize,
+        "too many rules"
+    );
+    const EMPTY: Entry = Entry {
+        pat: b"",
+        at: At::Any,
+        id: 0,
     };
-    let mut flat = [PLACEHOLDER; N];
+    let mut flat = [EMPTY; N];
+    let mut bots = [Bot {
+        name: "",
+        kind: super::BotKind::Other,
+    }; B];
     let mut counts = [0u16; 257];
-    let mut n = 0;
-    let mut g = 0;
+    let (mut n, mut nb, mut g) = (0, 0, 0);
     while g < groups.len() {
         let mut i = 0;
         while i < groups[g].len() {
             let rule = groups[g][i];
-            assert!(!rule.pat.is_empty(), "empty pattern");
+            assert!(rule.pat.len() >= 2, "patterns need at least two bytes");
             let mut k = 0;
             while k < rule.pat.len() {
-                assert!(!rule.pat[k].is_ascii_uppercase(), "patterns must be lowercase");
+                assert!(
+                    !rule.pat[k].is_ascii_uppercase(),
+                    "patterns must be lowercase"
+                );
                 k += 1;
             }
-            flat[n] = Entry { rule, prio: n as u16 };
-            counts[rule.pat[0] as usize + 1] += 1;
+            let id = match rule.hit {
+                Hit::Bot(bot) => {
+                    bots[nb] = bot;
+                    nb += 1;
+                    nb - 1
+                }
+                Hit::Flag(flag) => {
+                    assert!((flag as usize) < 64, "flags must fit in a u64");
+                    B + flag as usize
+                }
+            };
+            flat[n] = Entry {
+                pat: rule.pat,
+                at: rule.at,
+                id: id as u8,
+            };
+            counts[key(rule.pat[0], rule.pat[1]) + 1] += 1;
             n += 1;
             i += 1;
         }
         g += 1;
     }
-    assert!(n == N, "rule count does not match N");
+    assert!(n == N && nb == B, "rule counts do not match N and B");
     let mut b = 0;
     while b < 256 {
         counts[b + 1] += counts[b];
@@ -112,15 +151,19 @@ pub(super) const fn build<const N: usize>(groups: &[&[Rule]]) -> Table<N> {
     }
     let starts = counts;
     let mut next = counts;
-    let mut entries = [PLACEHOLDER; N];
+    let mut entries = [EMPTY; N];
     let mut i = 0;
     while i < N {
-        let first = flat[i].rule.pat[0] as usize;
-        entries[next[first] as usize] = flat[i];
-        next[first] += 1;
+        let k = key(flat[i].pat[0], flat[i].pat[1]);
+        entries[next[k] as usize] = flat[i];
+        next[k] += 1;
         i += 1;
     }
-    Table { entries, starts }
+    Table {
+        entries,
+        starts,
+        bots,
+    }
 }
 
 /// The lowercased, length-capped copy of a user agent, on the stack.
@@ -165,34 +208,37 @@ pub(super) struct Scan {
     pub(super) flags: Flags,
 }
 
-impl<const N: usize> Table<N> {
-    fn bucket(&self, first: u8) -> &[Entry] {
-        let lo = self.starts.get(usize::from(first)).copied().unwrap_or(0);
-        let hi = self.starts.get(usize::from(first) + 1).copied().unwrap_or(0);
-        self.entries.get(usize::from(lo)..usize::from(hi)).unwrap_or_default()
+impl<const N: usize, const B: usize> Table<N, B> {
+    fn bucket(&self, key: usize) -> &[Entry] {
+        let lo = self.starts.get(key).copied().unwrap_or(0);
+        let hi = self.starts.get(key + 1).copied().unwrap_or(0);
+        self.entries
+            .get(usize::from(lo)..usize::from(hi))
+            .unwrap_or_default()
     }
 
     /// Finds every marker flag and the highest-priority bot pattern in `hay`.
     pub(super) fn scan(&self, hay: &[u8]) -> Scan {
-        let mut best: Option<(u16, Bot)> = None;
+        let mut best = usize::MAX;
         let mut flags = 0u64;
-        for (pos, &byte) in hay.iter().enumerate() {
-            for entry in self.bucket(byte) {
-                if let Hit::Bot(_) = entry.rule.hit {
-                    if best.is_some_and(|(p, _)| p <= entry.prio) {
-                        continue;
-                    }
-                }
-                if !matches_at(hay, pos, &entry.rule) {
+        for (pos, pair) in hay.windows(2).enumerate() {
+            let &[b0, b1] = pair else { continue };
+            for entry in self.bucket(key(b0, b1)) {
+                let id = usize::from(entry.id);
+                // A bot pattern only matters if it outranks the best so far.
+                if id >= best || !matches_at(hay, pos, entry) {
                     continue;
                 }
-                match entry.rule.hit {
-                    Hit::Bot(bot) => best = Some((entry.prio, bot)),
-                    Hit::Flag(f) => flags |= f.bit(),
+                match id.checked_sub(B) {
+                    None => best = id,
+                    Some(flag) => flags |= 1 << flag,
                 }
             }
         }
-        Scan { bot: best.map(|(_, bot)| bot), flags: Flags(flags) }
+        Scan {
+            bot: self.bots.get(best).copied(),
+            flags: Flags(flags),
+        }
     }
 }
 
@@ -200,8 +246,8 @@ const fn is_alnum(b: Option<&u8>) -> bool {
     matches!(b, Some(b) if b.is_ascii_alphanumeric())
 }
 
-/// Does `rule` match `hay` at `pos` (whose first byte is already known to match)?
-fn matches_at(hay: &[u8], pos: usize, rule: &Rule) -> bool {
+/// Does `rule` match `hay` at `pos` (whose bucket key is already known to match)?
+fn matches_at(hay: &[u8], pos: usize, rule: &Entry) -> bool {
     let end = pos + rule.pat.len();
     match rule.at {
         At::Start | At::Whole if pos != 0 => return false,
