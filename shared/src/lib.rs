@@ -13,6 +13,7 @@ pub mod language;
 pub mod password;
 pub mod signing;
 pub mod tz;
+pub mod ua;
 pub mod utm;
 
 pub use clock::TimeOfDay;
