@@ -10,6 +10,7 @@ pub mod destination;
 pub mod email;
 pub mod error;
 pub mod language;
+pub mod page;
 
 pub use clock::TimeOfDay;
 pub use code::ShortCode;
