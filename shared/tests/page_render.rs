@@ -50,6 +50,9 @@ fn full_page_snapshot() {
     assert_eq!(page.blocks.len(), 12);
     let r = render(&page);
     assert_csp_hash_matches(&r);
+    // Budget: visitors are on phones on slow networks.
+    eprintln!("full page: {} bytes", r.html.len());
+    assert!(r.html.len() < 8 * 1024, "{} bytes", r.html.len());
     insta::assert_snapshot!("full_page", snapshot_text(&r));
 }
 

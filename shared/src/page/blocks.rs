@@ -158,7 +158,11 @@ fn contact(
 ) {
     out.push_str("<address class=\"card\"><p class=\"name\">");
     escape_into(out, name);
-    out.push_str("</p><ul class=\"rows\">");
+    out.push_str("</p>");
+    let any_row = phone.is_some() || email.is_some() || address.is_some();
+    if any_row {
+        out.push_str("<ul class=\"rows\">");
+    }
     if let Some(phone) = phone {
         out.push_str("<li>");
         svg(out, icons::PHONE);
@@ -185,7 +189,10 @@ fn contact(
     }
     // Relative, so it works on every domain the page is served from; the
     // Worker answers it with `vcard(page, index)` as text/vcard.
-    let _ = write!(out, "</ul><a class=\"btn\" href=\"?vcard={index}\">");
+    if any_row {
+        out.push_str("</ul>");
+    }
+    let _ = write!(out, "<a class=\"btn\" href=\"?vcard={index}\">");
     svg(out, icons::ADD_CONTACT);
     out.push_str("Save contact</a></address>");
 }

@@ -177,3 +177,62 @@ pub(crate) fn week(days: &[DayHours]) -> [(Weekday, Vec<DayHours>); 7] {
         (day, ranges)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(day: Weekday, open: &str, close: &str) -> DayHours {
+        DayHours {
+            day,
+            open: TimeOfDay::parse(open).unwrap(),
+            close: TimeOfDay::parse(close).unwrap(),
+        }
+    }
+
+    #[test]
+    fn week_lists_every_day_in_order_with_sorted_ranges() {
+        let days = [
+            range(Weekday::Sun, "10:00", "14:00"),
+            range(Weekday::Mon, "13:00", "17:00"),
+            range(Weekday::Mon, "08:00", "12:00"),
+        ];
+        let week = week(&days);
+        let order: Vec<Weekday> = week.iter().map(|(d, _)| *d).collect();
+        assert_eq!(order, Weekday::ALL);
+        assert_eq!(week[0].1, [days[2], days[1]]);
+        assert!(week[1].1.is_empty());
+        assert_eq!(week[6].1, [days[0]]);
+    }
+
+    #[test]
+    fn all_day_and_overnight_ranges() {
+        assert!(range(Weekday::Mon, "00:00", "24:00").is_all_day());
+        assert!(range(Weekday::Mon, "00:00", "00:00").is_all_day());
+        assert!(!range(Weekday::Mon, "00:00", "23:59").is_all_day());
+        assert_eq!(
+            range(Weekday::Fri, "20:00", "02:00").end_on_opening_day(),
+            1440
+        );
+        assert_eq!(
+            range(Weekday::Fri, "18:00", "00:00").end_on_opening_day(),
+            1440
+        );
+        assert_eq!(
+            range(Weekday::Fri, "08:00", "12:30").end_on_opening_day(),
+            750
+        );
+    }
+
+    #[test]
+    fn weekday_names_match_serde() {
+        for day in Weekday::ALL {
+            assert_eq!(
+                serde_json::to_string(&day).unwrap(),
+                format!("\"{}\"", day.code())
+            );
+            assert_eq!(Weekday::parse(&day.code().to_uppercase()), Some(day));
+        }
+        assert_eq!(Weekday::parse("monday"), None);
+    }
+}

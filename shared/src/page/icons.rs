@@ -3,7 +3,7 @@
 //! Simplified glyphs rather than official logos: a few hundred bytes each,
 //! and only the ones a page uses are sent.
 
-use super::links::SocialNetwork;
+use super::socials::SocialNetwork;
 
 pub(crate) const PHONE: &str = "M5 3h3.5L10 7.5 7.8 9a12 12 0 0 0 7.2 7.2l1.5-2.2 4.5 1.5V19a2 2 0 0 1-2 2A17 17 0 0 1 3 5a2 2 0 0 1 2-2z";
 pub(crate) const PIN: &str = "M12 21.5s-7-6.2-7-12a7 7 0 0 1 14 0c0 5.8-7 12-7 12zM12 7a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z";

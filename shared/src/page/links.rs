@@ -1,11 +1,12 @@
-//! Where buttons and icons point: web URLs, `mailto:` and `tel:` links, and
-//! the social networks the socials block knows.
+//! Where buttons and icons point: web URLs, `mailto:` and `tel:` links.
 
 use core::fmt;
 use core::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+use crate::destination::DestinationError;
+use crate::email::EmailError;
 use crate::{Destination, Email};
 
 /// A phone number as people write it: digits, spaces and `+ - ( ) .`,
@@ -85,10 +86,22 @@ pub enum LinkUrl {
     Phone(Phone),
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LinkUrlError {
+    #[error(transparent)]
+    Web(#[from] DestinationError),
+    #[error(transparent)]
+    Email(#[from] EmailError),
+    #[error(transparent)]
+    Phone(#[from] PhoneError),
+    #[error("mailto: links may only contain an email address (no ?subject= or other headers)")]
+    MailtoHeaders,
+}
+
 impl LinkUrl {
     /// Accepts `http(s)://` (see [`Destination`]), `mailto:<address>` (no
     /// `?subject=` headers) and `tel:<number>`; schemes are case-insensitive.
-    pub fn parse(input: &str) -> Result<Self, String> {
+    pub fn parse(input: &str) -> Result<Self, LinkUrlError> {
         let input = input.trim();
         let scheme = |s: &str| {
             input
@@ -98,20 +111,14 @@ impl LinkUrl {
         };
         if let Some(address) = scheme("mailto:") {
             if address.contains('?') {
-                return Err("mailto: links may only contain an email address".to_owned());
+                return Err(LinkUrlError::MailtoHeaders);
             }
-            return Email::parse(address)
-                .map(Self::Email)
-                .map_err(|e| e.to_string());
+            return Ok(Self::Email(Email::parse(address)?));
         }
         if let Some(number) = scheme("tel:") {
-            return Phone::parse(number)
-                .map(Self::Phone)
-                .map_err(|e| e.to_string());
+            return Ok(Self::Phone(Phone::parse(number)?));
         }
-        Destination::parse(input)
-            .map(Self::Web)
-            .map_err(|e| e.to_string())
+        Ok(Self::Web(Destination::parse(input)?))
     }
 
     /// The `href`: web URLs as normalised, `mailto:` with the address
@@ -151,7 +158,7 @@ impl fmt::Display for LinkUrl {
 }
 
 impl TryFrom<String> for LinkUrl {
-    type Error = String;
+    type Error = LinkUrlError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::parse(&value)
     }
@@ -160,92 +167,6 @@ impl TryFrom<String> for LinkUrl {
 impl From<LinkUrl> for String {
     fn from(l: LinkUrl) -> Self {
         l.to_string()
-    }
-}
-
-/// Networks of the socials block, each with an inline icon. URLs are not
-/// tied to the network's domain (`x.com`/`twitter.com`, `wa.me`, regional
-/// domains, link shorteners…), only validated; `email` also takes `mailto:`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SocialNetwork {
-    Instagram,
-    Facebook,
-    TikTok,
-    X,
-    YouTube,
-    LinkedIn,
-    WhatsApp,
-    Telegram,
-    Pinterest,
-    Snapchat,
-    Threads,
-    Bluesky,
-    Twitch,
-    GitHub,
-    Spotify,
-    Email,
-    Website,
-}
-
-impl SocialNetwork {
-    pub const ALL: [SocialNetwork; 17] = [
-        SocialNetwork::Instagram,
-        SocialNetwork::Facebook,
-        SocialNetwork::TikTok,
-        SocialNetwork::X,
-        SocialNetwork::YouTube,
-        SocialNetwork::LinkedIn,
-        SocialNetwork::WhatsApp,
-        SocialNetwork::Telegram,
-        SocialNetwork::Pinterest,
-        SocialNetwork::Snapchat,
-        SocialNetwork::Threads,
-        SocialNetwork::Bluesky,
-        SocialNetwork::Twitch,
-        SocialNetwork::GitHub,
-        SocialNetwork::Spotify,
-        SocialNetwork::Email,
-        SocialNetwork::Website,
-    ];
-
-    /// The JSON name, e.g. `tiktok`.
-    pub fn code(self) -> &'static str {
-        self.names().0
-    }
-
-    /// The name people know, e.g. `TikTok` (the icon's accessible name).
-    pub fn display_name(self) -> &'static str {
-        self.names().1
-    }
-
-    fn names(self) -> (&'static str, &'static str) {
-        match self {
-            SocialNetwork::Instagram => ("instagram", "Instagram"),
-            SocialNetwork::Facebook => ("facebook", "Facebook"),
-            SocialNetwork::TikTok => ("tiktok", "TikTok"),
-            SocialNetwork::X => ("x", "X"),
-            SocialNetwork::YouTube => ("youtube", "YouTube"),
-            SocialNetwork::LinkedIn => ("linkedin", "LinkedIn"),
-            SocialNetwork::WhatsApp => ("whatsapp", "WhatsApp"),
-            SocialNetwork::Telegram => ("telegram", "Telegram"),
-            SocialNetwork::Pinterest => ("pinterest", "Pinterest"),
-            SocialNetwork::Snapchat => ("snapchat", "Snapchat"),
-            SocialNetwork::Threads => ("threads", "Threads"),
-            SocialNetwork::Bluesky => ("bluesky", "Bluesky"),
-            SocialNetwork::Twitch => ("twitch", "Twitch"),
-            SocialNetwork::GitHub => ("github", "GitHub"),
-            SocialNetwork::Spotify => ("spotify", "Spotify"),
-            SocialNetwork::Email => ("email", "Email"),
-            SocialNetwork::Website => ("website", "Website"),
-        }
-    }
-
-    pub fn parse(input: &str) -> Option<Self> {
-        let input = input.trim();
-        Self::ALL
-            .into_iter()
-            .find(|n| n.code().eq_ignore_ascii_case(input))
     }
 }
 
@@ -289,15 +210,6 @@ mod tests {
             "//example.com",
         ] {
             assert!(LinkUrl::parse(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn network_codes_match_serde_names() {
-        for n in SocialNetwork::ALL {
-            let json = serde_json::to_string(&n).unwrap();
-            assert_eq!(json, format!("\"{}\"", n.code()));
-            assert_eq!(SocialNetwork::parse(n.code()), Some(n));
         }
     }
 }

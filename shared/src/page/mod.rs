@@ -20,6 +20,7 @@ mod icons;
 mod links;
 mod model;
 mod render;
+mod socials;
 mod status;
 mod style;
 mod text;
@@ -29,14 +30,15 @@ mod vcard;
 mod video;
 
 pub use hours::{DayHours, Weekday};
-pub use links::{LinkUrl, Phone, SocialNetwork};
+pub use links::{LinkUrl, LinkUrlError, Phone, PhoneError};
 pub use model::{Block, MenuItem, Page, SocialLink};
 pub use render::{RenderedPage, render, render_page};
+pub use socials::SocialNetwork;
 pub use status::{StatusPage, render_status_page};
 pub use theme::{ButtonStyle, Font, Palette, Theme};
 pub use validate::limits;
 pub use vcard::vcard;
-pub use video::{VideoProvider, VideoUrl};
+pub use video::{VideoProvider, VideoUrl, VideoUrlError};
 
 use crate::DomainError;
 

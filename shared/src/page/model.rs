@@ -8,12 +8,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::hours::{DayHours, RawDayHours};
-use super::links::{LinkUrl, Phone, SocialNetwork};
+use super::links::{LinkUrl, Phone};
+use super::socials::SocialNetwork;
 use super::theme::Theme;
 use super::video::VideoUrl;
 use crate::{Destination, Email, LanguageTag};
 
-/// A microsite. Deserialising validates every field (see `validate::limits`
+/// A microsite. Deserialising validates every field (see [`super::limits`]
 /// for the limits); a `Page` built in Rust can be checked with
 /// [`Page::validate`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -56,7 +56,7 @@ pub fn render(page: &Page) -> RenderedPage {
     let mut seen_image = false;
     for (index, b) in page.blocks.iter().enumerate() {
         // The first image is likely above the fold: let it load eagerly.
-        let lazy = matches!(b, Block::Image { .. }) && std::mem::replace(&mut seen_image, true);
+        let lazy = matches!(b, Block::Image { .. }) && core::mem::replace(&mut seen_image, true);
         block(&mut body, index, b, lazy);
         body.push('\n');
     }

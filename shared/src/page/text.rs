@@ -88,9 +88,11 @@ pub(crate) fn autolink(out: &mut String, line: &str) {
                 escape_into(out, typed);
                 out.push_str("</a>");
                 done = end;
-                at = end;
-                continue;
             }
+            // Past a refused candidate too, so hostile text such as
+            // "https://https://https://…" stays linear in time.
+            at = end.max(at + 1);
+            continue;
         }
         at += line
             .get(at..)
@@ -189,6 +191,16 @@ mod tests {
                 link("https://example.com/", "https://example.com/")
             )
         );
+    }
+
+    #[test]
+    fn a_refused_candidate_is_skipped_whole() {
+        // Credentials make the first URL invalid; the URL inside it is part
+        // of the same word and stays text as well.
+        let out = html("https://u@a.example/https://b.example x");
+        assert!(!out.contains("<a"), "{out}");
+        let out = html(&"https://".repeat(600));
+        assert!(out.starts_with("<p>https://https://"), "{out}");
     }
 
     #[test]

@@ -206,7 +206,7 @@ fn one_of<T: Copy>(
     };
     all.iter()
         .copied()
-        .find(|v| name(*v) == value.trim())
+        .find(|v| name(*v).eq_ignore_ascii_case(value.trim()))
         .ok_or_else(|| {
             let names: Vec<&str> = all.iter().map(|v| name(*v)).collect();
             PageError::new(

@@ -6,10 +6,11 @@
 
 use super::PageError;
 use super::hours::validate_days;
-use super::links::{LinkUrl, Phone, SocialNetwork};
+use super::links::{LinkUrl, Phone};
 use super::model::{
     Block, MenuItem, Page, RawBlock, RawMenuItem, RawPage, RawSocialLink, SocialLink,
 };
+use super::socials::SocialNetwork;
 use super::theme::{RawTheme, Theme};
 use super::video::VideoUrl;
 use crate::{Destination, Email, LanguageTag};
@@ -185,7 +186,7 @@ fn validate_block(prefix: &str, raw: RawBlock) -> Result<Block, PageError> {
         },
         RawBlock::Link { label, url } => Block::Link {
             label: line(&f("label"), &label, limits::LABEL)?,
-            url: LinkUrl::parse(&url).map_err(|e| PageError::new(f("url"), e))?,
+            url: LinkUrl::parse(&url).map_err(|e| PageError::new(f("url"), e.to_string()))?,
         },
         RawBlock::Image { url, alt } => {
             let dest =
@@ -260,7 +261,8 @@ fn social_link(prefix: &str, raw: RawSocialLink) -> Result<SocialLink, PageError
             ),
         )
     })?;
-    let url = LinkUrl::parse(&raw.url).map_err(|e| PageError::new(path(prefix, "url"), e))?;
+    let url =
+        LinkUrl::parse(&raw.url).map_err(|e| PageError::new(path(prefix, "url"), e.to_string()))?;
     let allowed = matches!(
         (&url, network),
         (LinkUrl::Web(_), _) | (LinkUrl::Email(_), SocialNetwork::Email)
