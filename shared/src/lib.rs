@@ -10,6 +10,7 @@ pub mod destination;
 pub mod email;
 pub mod error;
 pub mod language;
+pub mod page;
 pub mod password;
 pub mod signing;
 pub mod tz;
