@@ -52,18 +52,7 @@ impl fmt::Display for TimeOfDay {
     }
 }
 
-impl TryFrom<String> for TimeOfDay {
-    type Error = TimeOfDayError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<TimeOfDay> for String {
-    fn from(t: TimeOfDay) -> Self {
-        t.to_string()
-    }
-}
+crate::text::text_newtype!(TimeOfDay, TimeOfDayError);
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,5 @@
 //! Short codes: the `<code>` in `https://<edge>/<code>`.
 
-use core::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// Paths the edge and the API answer themselves; a link may never shadow them.
@@ -102,37 +100,7 @@ pub fn is_reserved(code: &str) -> bool {
     RESERVED_CODES.iter().any(|r| r.eq_ignore_ascii_case(code))
 }
 
-impl fmt::Display for ShortCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl AsRef<str> for ShortCode {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for ShortCode {
-    type Error = ShortCodeError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<ShortCode> for String {
-    fn from(code: ShortCode) -> Self {
-        code.0
-    }
-}
-
-impl core::str::FromStr for ShortCode {
-    type Err = ShortCodeError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+crate::text::text_newtype!(ShortCode, ShortCodeError, display = as_str);
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]

@@ -94,25 +94,7 @@ impl fmt::Display for HexColor {
     }
 }
 
-impl TryFrom<String> for HexColor {
-    type Error = HexColorError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<HexColor> for String {
-    fn from(c: HexColor) -> Self {
-        c.to_string()
-    }
-}
-
-impl core::str::FromStr for HexColor {
-    type Err = HexColorError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+crate::text::text_newtype!(HexColor, HexColorError);
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

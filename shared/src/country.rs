@@ -1,7 +1,5 @@
 //! ISO 3166-1 alpha-2 country codes, as Cloudflare reports them in `request.cf.country`.
 
-use core::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// Every officially assigned ISO 3166-1 alpha-2 code, plus `XK` (Kosovo),
@@ -63,31 +61,7 @@ fn is_assigned(code: [u8; 2]) -> bool {
     ASSIGNED.binary_search(&code).is_ok()
 }
 
-impl fmt::Display for CountryCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl TryFrom<String> for CountryCode {
-    type Error = CountryCodeError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<CountryCode> for String {
-    fn from(c: CountryCode) -> Self {
-        c.as_str().to_owned()
-    }
-}
-
-impl core::str::FromStr for CountryCode {
-    type Err = CountryCodeError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+crate::text::text_newtype!(CountryCode, CountryCodeError, display = as_str);
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]

@@ -1,7 +1,5 @@
 //! Where a link sends people: an absolute http(s) URL, checked once here.
 
-use core::fmt;
-
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub const MAX_DESTINATION_BYTES: usize = 2048;
@@ -107,30 +105,7 @@ impl<'de> Deserialize<'de> for Destination {
     }
 }
 
-impl fmt::Display for Destination {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl AsRef<str> for Destination {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<Destination> for String {
-    fn from(d: Destination) -> Self {
-        d.0
-    }
-}
-
-impl core::str::FromStr for Destination {
-    type Err = DestinationError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+crate::text::text_newtype!(Destination, DestinationError, display = as_str);
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

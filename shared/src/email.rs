@@ -1,7 +1,5 @@
 //! Email addresses of owners and contact cards.
 
-use core::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// A pragmatic address check: what mail providers accept in practice, not the
@@ -72,24 +70,7 @@ pub(crate) fn is_domain(domain: &str) -> bool {
             .is_some_and(|tld| !tld.chars().all(|c| c.is_ascii_digit()))
 }
 
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for Email {
-    type Error = EmailError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Email> for String {
-    fn from(e: Email) -> Self {
-        e.0
-    }
-}
+crate::text::text_newtype!(Email, EmailError, display = as_str);
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

@@ -1,7 +1,7 @@
 //! The one domain error: every validation failure in `shared`, each keeping
 //! its own typed cause. No HTTP here: the shells map it to statuses once.
 
-use crate::{code, color, country, destination, email, language};
+use crate::{clock, code, color, country, destination, email, language, password, tz, ua};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DomainError {
@@ -17,6 +17,14 @@ pub enum DomainError {
     Country(#[from] country::CountryCodeError),
     #[error(transparent)]
     Language(#[from] language::LanguageTagError),
+    #[error(transparent)]
+    TimeOfDay(#[from] clock::TimeOfDayError),
+    #[error(transparent)]
+    Zone(#[from] tz::ZoneError),
+    #[error(transparent)]
+    LinkPassword(#[from] password::LinkPasswordError),
+    #[error(transparent)]
+    UnknownVariant(#[from] ua::UnknownVariant),
     /// A field that failed a rule of its own (range, size, consistency).
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },

@@ -1,7 +1,5 @@
 //! BCP 47 language tags (the common subset) and `Accept-Language` parsing.
 
-use core::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// A language tag such as `en`, `pt-BR`, `zh-Hant-TW` or `es-419`, in
@@ -124,31 +122,7 @@ fn parse_quality(value: &str) -> u16 {
     }
 }
 
-impl fmt::Display for LanguageTag {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for LanguageTag {
-    type Error = LanguageTagError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<LanguageTag> for String {
-    fn from(t: LanguageTag) -> Self {
-        t.0
-    }
-}
-
-impl core::str::FromStr for LanguageTag {
-    type Err = LanguageTagError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+crate::text::text_newtype!(LanguageTag, LanguageTagError, display = as_str);
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
