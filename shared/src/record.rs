@@ -95,7 +95,9 @@ pub struct LinkRecord {
     pub scan_limit_reached: bool,
     pub password: Option<PasswordVerifier>,
     /// Embedded as JSON text: the page model is internally tagged, which a
-    /// non-self-describing format cannot decode.
+    /// non-self-describing format cannot decode. Unlike the URLs above, the
+    /// page is re-validated on decode (validation is part of its parsing):
+    /// a stricter page rule therefore needs a format version bump.
     #[serde(with = "page_as_json")]
     pub page: Option<Page>,
     /// May search engines index the page? (Redirects are never indexable.)

@@ -11,70 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::PageError;
 use crate::TimeOfDay;
-
-/// A day of the week, written `mon` … `sun` in JSON.
-///
-/// Deliberately local to pages: `crate::tz::Weekday` is being added in
-/// parallel; this one only needs `ALL`, `short_name` and the serde names, so
-/// it can be swapped for that type on merge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Weekday {
-    Mon,
-    Tue,
-    Wed,
-    Thu,
-    Fri,
-    Sat,
-    Sun,
-}
-
-impl Weekday {
-    /// Week order, Monday first (ISO 8601).
-    pub const ALL: [Weekday; 7] = [
-        Weekday::Mon,
-        Weekday::Tue,
-        Weekday::Wed,
-        Weekday::Thu,
-        Weekday::Fri,
-        Weekday::Sat,
-        Weekday::Sun,
-    ];
-
-    /// The JSON name: `mon` … `sun`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Weekday::Mon => "mon",
-            Weekday::Tue => "tue",
-            Weekday::Wed => "wed",
-            Weekday::Thu => "thu",
-            Weekday::Fri => "fri",
-            Weekday::Sat => "sat",
-            Weekday::Sun => "sun",
-        }
-    }
-
-    /// English short name shown to visitors. Localising day names (and the
-    /// "Closed" / "Opening hours" copy) by the page's `lang` is future work.
-    pub fn short_name(self) -> &'static str {
-        match self {
-            Weekday::Mon => "Mon",
-            Weekday::Tue => "Tue",
-            Weekday::Wed => "Wed",
-            Weekday::Thu => "Thu",
-            Weekday::Fri => "Fri",
-            Weekday::Sat => "Sat",
-            Weekday::Sun => "Sun",
-        }
-    }
-
-    pub fn parse(input: &str) -> Option<Weekday> {
-        let input = input.trim();
-        Self::ALL
-            .into_iter()
-            .find(|d| d.code().eq_ignore_ascii_case(input))
-    }
-}
+use crate::tz::Weekday;
 
 /// One opening range of one day. A day may have several (split shifts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -126,7 +63,7 @@ pub(crate) fn validate_days(
     }
     let mut out: Vec<DayHours> = Vec::with_capacity(raw.len());
     for (i, r) in raw.into_iter().enumerate() {
-        let day = Weekday::parse(&r.day).ok_or_else(|| {
+        let day = r.day.parse::<Weekday>().ok().ok_or_else(|| {
             PageError::new(
                 field(i, "day"),
                 format!(
@@ -229,10 +166,13 @@ mod tests {
         for day in Weekday::ALL {
             assert_eq!(
                 serde_json::to_string(&day).unwrap(),
-                format!("\"{}\"", day.code())
+                format!("\"{}\"", day.as_str())
             );
-            assert_eq!(Weekday::parse(&day.code().to_uppercase()), Some(day));
+            assert_eq!(
+                day.as_str().to_uppercase().parse::<Weekday>().ok(),
+                Some(day)
+            );
         }
-        assert_eq!(Weekday::parse("monday"), None);
+        assert!("someday".parse::<Weekday>().is_err());
     }
 }

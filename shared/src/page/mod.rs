@@ -29,7 +29,8 @@ mod validate;
 mod vcard;
 mod video;
 
-pub use hours::{DayHours, Weekday};
+pub use crate::tz::Weekday;
+pub use hours::DayHours;
 pub use links::{LinkUrl, LinkUrlError, Phone, PhoneError};
 pub use model::{Block, MenuItem, Page, SocialLink};
 pub use render::{RenderedPage, render, render_page};

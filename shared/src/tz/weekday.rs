@@ -44,6 +44,21 @@ impl Weekday {
         }
     }
 
+    /// English short name shown to visitors ("Mon"). Localising day names by
+    /// the page's `lang` is future work.
+    #[must_use]
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Weekday::Mon => "Mon",
+            Weekday::Tue => "Tue",
+            Weekday::Wed => "Wed",
+            Weekday::Thu => "Thu",
+            Weekday::Fri => "Fri",
+            Weekday::Sat => "Sat",
+            Weekday::Sun => "Sun",
+        }
+    }
+
     /// Full English name, lowercase: `"monday"` … `"sunday"`.
     #[must_use]
     pub fn full_name(self) -> &'static str {
