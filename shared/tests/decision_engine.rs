@@ -584,3 +584,74 @@ proptest! {
         }
     }
 }
+
+fn any_device() -> impl Strategy<Value = DeviceType> {
+    prop_oneof![
+        Just(DeviceType::Mobile),
+        Just(DeviceType::Tablet),
+        Just(DeviceType::Desktop),
+        Just(DeviceType::Other)
+    ]
+}
+
+fn any_os() -> impl Strategy<Value = Os> {
+    prop_oneof![
+        Just(Os::Ios),
+        Just(Os::Android),
+        Just(Os::Windows),
+        Just(Os::Macos),
+        Just(Os::Linux),
+        Just(Os::Other)
+    ]
+}
+
+proptest! {
+    /// Against a reference written the obvious way: the route is the first
+    /// rule whose every condition holds, else the default.
+    #[test]
+    fn the_route_is_always_the_first_rule_that_matches(
+        rules in proptest::collection::vec((proptest::option::of(any_device()), proptest::option::of(any_os()), proptest::option::of(0u8..3)), 1..8),
+        device in any_device(),
+        os in any_os(),
+        country in 0u8..3,
+    ) {
+        let countries = ["US", "DE", "JP"];
+        let mut record = redirect_to("https://shop.test/default");
+        record.rules = rules
+            .iter()
+            .filter(|(d, o, c)| d.is_some() || o.is_some() || c.is_some())
+            .enumerate()
+            .map(|(i, (d, o, c))| {
+                let when = scanly_shared::rules::Conditions {
+                    device: d.map(|d| vec![d]),
+                    os: o.map(|o| vec![o]),
+                    country: c.map(|c| vec![CountryCode::parse(countries[usize::from(c)]).unwrap()]),
+                    ..Default::default()
+                };
+                rule(when, &format!("https://shop.test/r{i}"))
+            })
+            .collect();
+        let mut s = scan();
+        s.device = device;
+        s.os = os;
+        s.country = Some(CountryCode::parse(countries[usize::from(country)]).unwrap());
+        let expected = record.rules.iter().position(|r| {
+            r.when.device.as_ref().is_none_or(|v| v.contains(&device))
+                && r.when.os.as_ref().is_none_or(|v| v.contains(&os))
+                && r.when.country.as_ref().is_none_or(|v| v.contains(s.country.as_ref().unwrap()))
+        });
+        let route = match resolve(&record, &s) {
+            Decision::Redirect { route, .. } => route,
+            other => panic!("{other:?}"),
+        };
+        prop_assert_eq!(route, expected.map_or(Route::Default, Route::Rule));
+    }
+
+    #[test]
+    fn a_variant_is_always_picked_when_weights_exist(weights in proptest::collection::vec(1u32..10_000, 1..10), salt: u64, seed: u64) {
+        let variants: Vec<_> = weights.iter().map(|w| variant("https://shop.test/v", *w)).collect();
+        let picked = scanly_shared::rules::pick_variant(&variants, salt, seed);
+        prop_assert!(picked.is_some_and(|i| i < variants.len()));
+        prop_assert_eq!(picked, scanly_shared::rules::pick_variant(&variants, salt, seed));
+    }
+}
