@@ -311,10 +311,11 @@ fn hours_rules() {
     let bad = |days: Value, field: &str, message: &str| {
         rejects_block(json!({"type": "hours", "days": days}), field, message)
     };
+    assert!(ok(json!([{"day": "Monday", "open": "09:00", "close": "17:00"}])).is_ok());
     bad(
-        json!([{"day": "monday", "open": "09:00", "close": "17:00"}]),
+        json!([{"day": "someday", "open": "09:00", "close": "17:00"}]),
         ".days[0].day",
-        "unknown day \"monday\"",
+        "unknown day \"someday\"",
     );
     bad(
         json!([{"day": "mon", "open": "9", "close": "17:00"}]),
