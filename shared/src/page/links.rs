@@ -63,18 +63,7 @@ impl Phone {
     }
 }
 
-impl TryFrom<String> for Phone {
-    type Error = PhoneError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Phone> for String {
-    fn from(p: Phone) -> Self {
-        p.0
-    }
-}
+crate::text::text_newtype!(Phone, PhoneError, display = as_str);
 
 /// The target of a link button or social icon. JSON form: the URL string,
 /// `https://…`, `mailto:ann@example.com` or `tel:+44 20 7946 0000`.
@@ -157,18 +146,7 @@ impl fmt::Display for LinkUrl {
     }
 }
 
-impl TryFrom<String> for LinkUrl {
-    type Error = LinkUrlError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<LinkUrl> for String {
-    fn from(l: LinkUrl) -> Self {
-        l.to_string()
-    }
-}
+crate::text::text_newtype!(LinkUrl, LinkUrlError);
 
 #[cfg(test)]
 mod tests {

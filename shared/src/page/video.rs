@@ -182,18 +182,7 @@ impl fmt::Display for VideoUrl {
     }
 }
 
-impl TryFrom<String> for VideoUrl {
-    type Error = VideoUrlError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<VideoUrl> for String {
-    fn from(v: VideoUrl) -> Self {
-        v.to_string()
-    }
-}
+crate::text::text_newtype!(VideoUrl, VideoUrlError);
 
 #[cfg(test)]
 mod tests {

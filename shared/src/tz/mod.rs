@@ -22,7 +22,6 @@ mod weekday;
 mod tests;
 
 use core::fmt;
-use core::str::FromStr;
 
 pub use civil::civil_from_unix;
 pub use weekday::{LocalTime, ParseWeekdayError, Weekday};
@@ -238,19 +237,7 @@ fn two_digit(v: i64) -> u8 {
     u8::try_from(v).unwrap_or(0)
 }
 
-impl FromStr for Zone {
-    type Err = ZoneError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Zone::parse(s)
-    }
-}
-
-impl fmt::Display for Zone {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::text::text_newtype!(Zone, ZoneError, display = as_str);
 
 impl fmt::Debug for Zone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
