@@ -1,6 +1,6 @@
 //! What the edge knows about one scan, already parsed into domain types.
 
-use crate::event::VisitorHash;
+use crate::event::{MAX_PLACE_CHARS, VisitorHash};
 use crate::language::parse_accept_language;
 use crate::tz::Zone;
 use crate::ua::{Browser, DeviceType, Os, classify};
@@ -62,7 +62,7 @@ impl ScanContext {
             value
                 .map(str::trim)
                 .filter(|v| !v.is_empty())
-                .map(|v| v.chars().take(100).collect::<String>())
+                .map(|v| v.chars().take(MAX_PLACE_CHARS).collect::<String>())
         };
         Self {
             now_ms: facts.now_ms,

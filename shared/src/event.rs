@@ -11,7 +11,8 @@ use crate::ua::{Browser, DeviceType, Os};
 use crate::{CountryCode, DomainError, LanguageTag, ShortCode};
 
 pub const SCAN_EVENT_SCHEMA_VERSION: u16 = 1;
-const MAX_PLACE_CHARS: usize = 100;
+/// Region and city names longer than this are cut at the edge and refused at ingest.
+pub(crate) const MAX_PLACE_CHARS: usize = 100;
 const MAX_HOST_CHARS: usize = 253;
 const MS_PER_DAY: i64 = 86_400_000;
 /// Events older than this are refused at ingest (queues retry for days, not weeks).

@@ -78,8 +78,10 @@ pub fn resolve<'r>(record: &'r LinkRecord, scan: &ScanContext) -> Decision<'r> {
             None => Decision::NotFound,
         },
         LinkKind::Redirect => {
-            if let Some(index) =
-                rules::pick_variant(&record.variants, record.split_salt(), scan.seed)
+            // The salt hashes the link id: only worth it when there is a split.
+            if !record.variants.is_empty()
+                && let Some(index) =
+                    rules::pick_variant(&record.variants, record.split_salt(), scan.seed)
                 && let Some(variant) = record.variants.get(index)
             {
                 return redirect(variant.destination.as_str(), Route::Variant(index));
