@@ -6,7 +6,10 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
+use crate::context::ScanContext;
 use crate::ids::{LinkId, WorkspaceId};
+use crate::record::LinkRecord;
+use crate::resolve::Route;
 use crate::ua::{Browser, DeviceType, Os};
 use crate::{CountryCode, DomainError, LanguageTag, ShortCode};
 
@@ -14,6 +17,7 @@ pub const SCAN_EVENT_SCHEMA_VERSION: u16 = 1;
 /// Region and city names longer than this are cut at the edge and refused at ingest.
 pub(crate) const MAX_PLACE_CHARS: usize = 100;
 const MAX_HOST_CHARS: usize = 253;
+const MAX_COLO_CHARS: usize = 8;
 const MS_PER_DAY: i64 = 86_400_000;
 /// Events older than this are refused at ingest (queues retry for days, not weeks).
 const MAX_EVENT_AGE_MS: i64 = 14 * MS_PER_DAY;
@@ -80,7 +84,54 @@ pub struct ScanEvent {
     pub visitor_hash: VisitorHash,
 }
 
+/// What the edge knows about a scan beyond the [`ScanContext`].
+#[derive(Debug, Clone, Copy)]
+pub struct EdgeFacts<'a> {
+    pub id: EventId,
+    pub colo: Option<&'a str>,
+    pub referer: Option<&'a str>,
+    pub source: ScanSource,
+    pub visitor: VisitorHash,
+}
+
 impl ScanEvent {
+    /// The event for one answered scan of `record`, answered by `route`.
+    pub fn for_scan(
+        record: &LinkRecord,
+        scan: &ScanContext,
+        route: Route,
+        edge: EdgeFacts<'_>,
+    ) -> Self {
+        Self {
+            schema: SCAN_EVENT_SCHEMA_VERSION,
+            id: edge.id,
+            link_id: record.link_id.clone(),
+            workspace_id: record.workspace_id.clone(),
+            code: record.code.clone(),
+            timestamp_ms: scan.now_ms,
+            country: scan.country,
+            region: scan.region.clone(),
+            city: scan.city.clone(),
+            colo: edge
+                .colo
+                .filter(|c| {
+                    !c.is_empty()
+                        && c.len() <= MAX_COLO_CHARS
+                        && c.bytes().all(|b| b.is_ascii_alphanumeric())
+                })
+                .map(str::to_owned),
+            device: scan.device,
+            os: scan.os,
+            browser: scan.browser,
+            referrer_host: edge.referer.and_then(referrer_host),
+            language: scan.languages.first().cloned(),
+            variant: route.variant_key(),
+            source: edge.source,
+            bot: scan.is_bot,
+            visitor_hash: edge.visitor,
+        }
+    }
+
     /// What ingest checks beyond the types: sizes and a plausible time.
     pub fn validate(&self, now_ms: i64) -> Result<(), DomainError> {
         if self.schema != SCAN_EVENT_SCHEMA_VERSION {
@@ -101,7 +152,7 @@ impl ScanEvent {
         for (field, value, max) in [
             ("region", &self.region, MAX_PLACE_CHARS),
             ("city", &self.city, MAX_PLACE_CHARS),
-            ("colo", &self.colo, 8),
+            ("colo", &self.colo, MAX_COLO_CHARS),
             ("referrer_host", &self.referrer_host, MAX_HOST_CHARS),
             ("variant", &self.variant, 8),
         ] {
@@ -252,6 +303,63 @@ mod tests {
           "visitor_hash": "[hash]"
         }
         "#);
+    }
+
+    #[test]
+    fn an_event_describes_the_scan_that_was_answered() {
+        use crate::context::RequestFacts;
+        let record = LinkRecord::redirect(
+            LinkId::parse("lnk_1").unwrap(),
+            WorkspaceId::parse("ws_1").unwrap(),
+            ShortCode::parse("menu").unwrap(),
+            crate::Destination::parse("https://example.com/").unwrap(),
+        );
+        let visitor = VisitorHash::compute(b"k", NOW, "198.51.100.7", "ua");
+        let scan = ScanContext::from_request(&RequestFacts {
+            now_ms: NOW,
+            user_agent: "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36",
+            accept_language: "de-CH, en;q=0.5",
+            query: "",
+            country: Some("CH"),
+            region: Some("Zurich"),
+            city: Some("Zürich"),
+            timezone: None,
+            visitor,
+            unlocked: false,
+        });
+        let edge = EdgeFacts {
+            id: EventId::new(NOW, [7; 10]),
+            colo: Some("ZRH"),
+            referer: Some("https://news.example/story?id=1"),
+            source: ScanSource::Qr,
+            visitor,
+        };
+        let event = ScanEvent::for_scan(&record, &scan, Route::Variant(1), edge);
+        assert_eq!(event.validate(NOW), Ok(()));
+        assert_eq!(
+            (event.code.as_str(), event.link_id.as_str()),
+            ("menu", "lnk_1")
+        );
+        assert_eq!(event.country.map(|c| c.to_string()).as_deref(), Some("CH"));
+        assert_eq!((event.device, event.os), (DeviceType::Mobile, Os::Android));
+        assert_eq!(
+            event.language.as_ref().map(LanguageTag::as_str),
+            Some("de-CH")
+        );
+        assert_eq!(event.referrer_host.as_deref(), Some("news.example"));
+        assert_eq!(event.variant.as_deref(), Some("b"));
+        assert_eq!(
+            (event.source, event.bot, event.timestamp_ms),
+            (ScanSource::Qr, false, NOW)
+        );
+        let odd_colo = EdgeFacts {
+            colo: Some("<script>"),
+            ..edge
+        };
+        assert_eq!(
+            ScanEvent::for_scan(&record, &scan, Route::Default, odd_colo).colo,
+            None
+        );
     }
 
     #[test]
