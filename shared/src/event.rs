@@ -32,6 +32,20 @@ pub enum ScanSource {
     Link,
 }
 
+/// The query parameter the URL inside a QR image carries (`/{code}?qr`), so
+/// a scan of the printed code can be told from a click on the short link.
+pub const QR_MARKER: &str = "qr";
+
+impl ScanSource {
+    pub fn from_query(query: &[(String, String)]) -> Self {
+        if query.iter().any(|(key, _)| key == QR_MARKER) {
+            Self::Qr
+        } else {
+            Self::Link
+        }
+    }
+}
+
 /// A UUIDv7: time-ordered, so archives and dedupe tables stay sorted by time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -303,6 +317,20 @@ mod tests {
           "visitor_hash": "[hash]"
         }
         "#);
+    }
+
+    #[test]
+    fn the_qr_marker_tells_scans_from_clicks() {
+        let pairs = |q: &str| crate::context::parse_query(q);
+        assert_eq!(ScanSource::from_query(&pairs("qr")), ScanSource::Qr);
+        assert_eq!(
+            ScanSource::from_query(&pairs("utm_source=x&qr=1")),
+            ScanSource::Qr
+        );
+        assert_eq!(
+            ScanSource::from_query(&pairs("qrx=1&q=r")),
+            ScanSource::Link
+        );
     }
 
     #[test]

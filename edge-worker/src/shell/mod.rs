@@ -1,0 +1,178 @@
+//! The Workers runtime side: `fetch` and `queue` exports, and the bindings
+//! they use. Each export copies what it needs out of JavaScript in one call
+//! (`edge.js`), hands it to the plain modules, and copies the answer back.
+//! Nothing here may panic: a panic aborts the instance for every request in
+//! flight, so every failure becomes a response and a log line.
+
+mod bindings;
+mod consumer;
+mod publish;
+
+use std::cell::OnceCell;
+
+use scanly_shared::Hostname;
+use wasm_bindgen::prelude::*;
+use worker::worker_sys::Context as RawContext;
+
+use crate::config::{EdgeConfig, RECORD_CACHE_TTL_SECONDS, record_key};
+use crate::http::{EdgeResponse, Method, RequestFacts};
+use crate::route::{self, Endpoint};
+use crate::scan::{self, Scan};
+use crate::site;
+use bindings as js;
+
+thread_local! {
+    // Vars and secrets are fixed for an isolate's life: read them once.
+    static CONFIG: OnceCell<&'static EdgeConfig> = const { OnceCell::new() };
+}
+
+fn config(env: &JsValue) -> &'static EdgeConfig {
+    CONFIG.with(|cell| {
+        *cell.get_or_init(|| {
+            let config = EdgeConfig::from_vars(|name| js::env_string(env, name));
+            let level = crate::log::level_from(js::env_string(env, "SCANLY_LOG").as_deref());
+            let logger =
+                crate::log::JsonLines::new(level, |level, line| js::log(level.as_str(), line));
+            // Only fails if a subscriber is already set, which is harmless.
+            let _ = tracing::subscriber::set_global_default(logger);
+            // Leaked once per isolate, so request handlers can borrow it freely.
+            Box::leak(Box::new(config))
+        })
+    })
+}
+
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+fn to_js(response: EdgeResponse) -> JsValue {
+    js::respond(response.status, &response.header_blob(), &response.body)
+}
+
+#[wasm_bindgen]
+pub async fn fetch(request: JsValue, env: JsValue, ctx: RawContext) -> Result<JsValue, JsValue> {
+    let blob = js::request_facts(&request);
+    let response = match RequestFacts::from_blob(&blob) {
+        Some(facts) => handle(&request, &env, &ctx, config(&env), &facts).await,
+        None => {
+            tracing::error!("request facts had the wrong shape");
+            site::bad_request("unreadable request")
+        }
+    };
+    Ok(to_js(response))
+}
+
+async fn handle(
+    request: &JsValue,
+    env: &JsValue,
+    ctx: &RawContext,
+    config: &'static EdgeConfig,
+    facts: &RequestFacts<'_>,
+) -> EdgeResponse {
+    let Some(url) = facts.url_parts() else {
+        return site::bad_request("unreadable URL");
+    };
+    let method = Method::parse(facts.method);
+    let response = match route::endpoint(method, url.path) {
+        Endpoint::Health => site::health(),
+        Endpoint::Robots => site::robots(),
+        Endpoint::Favicon => site::favicon(),
+        Endpoint::NotACode => scan::status_page(scanly_shared::page::StatusPage::NotFound, None),
+        Endpoint::UnknownInternal => EdgeResponse::json_error(404, "not_found", "no such endpoint"),
+        Endpoint::MethodNotAllowed { allow } => site::method_not_allowed(allow),
+        Endpoint::PublishOne { tail } => {
+            publish::one(request, env, config, facts, method, &url, tail).await
+        }
+        Endpoint::PublishBatch => publish::batch(request, env, config, facts, &url).await,
+        Endpoint::Scan { code } => {
+            let Ok(host) = Hostname::parse(url.host) else {
+                return site::bad_request("unreadable Host");
+            };
+            let namespace = config.namespace(&host);
+            let password = if method == Method::Post {
+                match read_body(request, facts, scan::MAX_FORM_BYTES).await {
+                    Ok(body) => scan::form_password(&body),
+                    Err(response) => return response,
+                }
+            } else {
+                None
+            };
+            let record = match js::kv_get(
+                env,
+                &record_key(namespace, code.as_str()),
+                RECORD_CACHE_TTL_SECONDS,
+            )
+            .await
+            {
+                Ok(value) => js::bytes(&value),
+                Err(error) => {
+                    tracing::error!(code = %code, error = ?error, "KV read failed");
+                    return site::unavailable();
+                }
+            };
+            let mut entropy = [0u8; 10];
+            if method == Method::Get {
+                js::fill_random(&mut entropy);
+            }
+            let answer = Scan {
+                config,
+                facts,
+                method,
+                namespace,
+                code: &code,
+                query: url.query,
+                now_ms: now_ms(),
+                entropy,
+                password: password.as_deref(),
+            }
+            .answer(record.as_deref());
+            if let Some(event) = answer.event {
+                queue_scan_event(env, ctx, &event);
+            }
+            answer.response
+        }
+    };
+    if method == Method::Head {
+        response.without_body()
+    } else {
+        response
+    }
+}
+
+/// After the response: the visitor never waits on analytics, and a queue
+/// failure is logged, never turned into a failed scan.
+fn queue_scan_event(env: &JsValue, ctx: &RawContext, event: &scanly_shared::event::ScanEvent) {
+    let json = match serde_json::to_string(event) {
+        Ok(json) => json,
+        Err(error) => {
+            tracing::error!(%error, "scan event did not serialise");
+            return;
+        }
+    };
+    let promise = js::send_scan_event(env, &json);
+    if let Err(error) = ctx.wait_until(&promise) {
+        tracing::error!(error = ?error, "waitUntil refused the queue send");
+    }
+}
+
+/// Reads a body of at most `limit` bytes; larger ones are refused before
+/// reading when `Content-Length` says so, and after otherwise.
+async fn read_body(
+    request: &JsValue,
+    facts: &RequestFacts<'_>,
+    limit: usize,
+) -> Result<Vec<u8>, EdgeResponse> {
+    let declared = facts.content_length.trim().parse::<usize>().ok();
+    if declared.is_some_and(|length| length > limit) {
+        return Err(site::payload_too_large(limit));
+    }
+    let body = js::request_body(request).await.map_err(|error| {
+        tracing::warn!(error = ?error, "request body unreadable");
+        site::bad_request("unreadable body")
+    })?;
+    let body = js::bytes(&body).unwrap_or_default();
+    if body.len() > limit {
+        return Err(site::payload_too_large(limit));
+    }
+    Ok(body)
+}
