@@ -4,7 +4,7 @@ SHELL := /usr/bin/env bash
 CARGO ?= cargo
 SHARED := scanly-shared
 
-.PHONY: help test fmt fmt-check lint unit wasm bench dev setup
+.PHONY: help test fmt fmt-check lint unit wasm edge edge-tools edge-dry-run bench bench-edge dev setup
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -13,7 +13,7 @@ setup: ## Install the toolchain pieces the build needs (idempotent)
 	@rustup component add rustfmt clippy >/dev/null
 	@rustup target add wasm32-unknown-unknown >/dev/null
 
-test: setup fmt-check lint unit wasm ## Everything CI checks: format, lints, tests, wasm build
+test: setup fmt-check lint edge unit wasm edge-dry-run ## Everything CI checks: format, lints, the Worker built and tested in workerd
 
 fmt: ## Format the code
 	$(CARGO) fmt --all
@@ -23,8 +23,18 @@ fmt-check:
 
 lint:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) clippy -p scanly-edge --target wasm32-unknown-unknown --locked -- -D warnings
 
-unit:
+edge-tools: ## Install the pinned edge toolchain (Node 22, wrangler, miniflare, worker-build, wasm-bindgen)
+	bash scripts/edge-tools.sh >/dev/null
+
+edge: setup edge-tools ## Build the edge Worker (edge-worker/build/)
+	bash scripts/build-edge.sh
+
+edge-dry-run: edge ## What `wrangler deploy` would upload, without uploading
+	eval "$$(bash scripts/edge-tools.sh)" && wrangler deploy --dry-run --env production --outdir target/edge-dry-run
+
+unit: ## Unit, property and integration tests (the edge tests need `make edge` first)
 	$(CARGO) test --workspace --locked
 
 wasm: ## The domain core must build for the edge
@@ -32,6 +42,9 @@ wasm: ## The domain core must build for the edge
 
 bench: setup ## Criterion benchmarks of the domain core, summarised for BENCHMARKS.md
 	bash tests/bench/shared.sh
+
+bench-edge: setup edge-tools ## The Worker vs a minimal JS Worker under wrk, in workerd
+	bash tests/bench/edge.sh
 
 dev: setup ## Run what exists locally (the full platform arrives with the local-platform issue)
 	bash scripts/dev.sh

@@ -76,7 +76,12 @@ pub fn authenticate(
         now_s,
     )
     .map_err(refuse)?;
-    Ok(format!("replay:{}", facts.signature.trim()))
+    // Hex is case-insensitive to the verifier, so the memory must be too:
+    // otherwise re-casing a captured signature would replay it.
+    Ok(format!(
+        "replay:{}",
+        facts.signature.trim().to_ascii_lowercase()
+    ))
 }
 
 pub fn replayed() -> EdgeResponse {

@@ -47,8 +47,21 @@ pub struct Scan<'a> {
 }
 
 impl Scan<'_> {
-    /// `record` is what KV holds for the code, if anything.
+    /// `record` is what KV holds for the code, if anything. HEAD gets GET's
+    /// answer without its body, whichever branch produced it.
     pub fn answer(&self, record: Option<&[u8]>) -> ScanAnswer {
+        let answer = self.answer_with_body(record);
+        if self.method == Method::Head {
+            ScanAnswer {
+                response: answer.response.without_body(),
+                ..answer
+            }
+        } else {
+            answer
+        }
+    }
+
+    fn answer_with_body(&self, record: Option<&[u8]>) -> ScanAnswer {
         let Some(bytes) = record else {
             return status_page(StatusPage::NotFound, None).into();
         };
@@ -112,11 +125,6 @@ impl Scan<'_> {
         let event = route
             .filter(|_| counted)
             .map(|route| self.event(&record, &scan, route, visitor));
-        let response = if self.method == Method::Head {
-            response.without_body()
-        } else {
-            response
-        };
         ScanAnswer { response, event }
     }
 
@@ -164,41 +172,32 @@ impl Scan<'_> {
                 .header("location", self.back_to_link())
                 .header("cache-control", "no-store");
         };
-        let attempt = self.password.unwrap_or_default();
-        let cookie = verifier
-            .verify(attempt)
-            .then(|| {
-                unlock::issue(
-                    self.config.signing_secret(),
-                    scope,
-                    verifier,
-                    self.now_ms / 1000,
-                )
-            })
-            .flatten();
-        match cookie {
-            Some(token) => {
-                let secure = if self.config.dev_mode { "" } else { "; Secure" };
-                EdgeResponse::new(302)
-                    .header("location", self.back_to_link())
-                    .header("cache-control", "no-store")
-                    .header(
-                        "set-cookie",
-                        format!(
-                            "{}={token}; Path=/{}; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
-                            unlock::UNLOCK_COOKIE,
-                            self.code,
-                            unlock::UNLOCK_TTL_SECONDS
-                        ),
-                    )
-            }
-            None => status_page(
-                StatusPage::PasswordRequired {
-                    wrong_password: true,
-                },
-                theme,
-            ),
+        if !verifier.verify(self.password.unwrap_or_default()) {
+            let wrong = StatusPage::PasswordRequired {
+                wrong_password: true,
+            };
+            return status_page(wrong, theme);
         }
+        let secret = self.config.signing_secret();
+        let Some(token) = unlock::issue(secret, scope, verifier, self.now_ms / 1000) else {
+            // The password was right but no cookie can be signed: a
+            // configuration fault, not the visitor's mistake.
+            tracing::error!("no signing secret: cannot issue unlock cookies");
+            return crate::site::unavailable();
+        };
+        let secure = if self.config.dev_mode { "" } else { "; Secure" };
+        EdgeResponse::new(302)
+            .header("location", self.back_to_link())
+            .header("cache-control", "no-store")
+            .header(
+                "set-cookie",
+                format!(
+                    "{}={token}; Path=/{}; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+                    unlock::UNLOCK_COOKIE,
+                    self.code,
+                    unlock::UNLOCK_TTL_SECONDS
+                ),
+            )
     }
 
     fn back_to_link(&self) -> String {
