@@ -47,6 +47,10 @@ const mf = new Miniflare({
   },
 });
 
+// The test process may exit (closing our stdout) before we do.
+process.stdout.on("error", () => {});
+process.stderr.on("error", () => {});
+
 const url = await mf.ready;
 process.stdout.write(JSON.stringify({ url: url.href }) + "\n");
 

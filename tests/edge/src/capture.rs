@@ -86,11 +86,17 @@ impl CaptureServer {
             if done(&events) {
                 return events;
             }
-            assert!(
-                Instant::now() < deadline,
-                "timed out after {timeout:?} waiting for {what}; have {} events",
-                events.len()
-            );
+            if Instant::now() >= deadline {
+                let answers: Vec<(u16, usize)> = self
+                    .deliveries()
+                    .iter()
+                    .map(|d| (d.answered, d.events.len()))
+                    .collect();
+                panic!(
+                    "timed out after {timeout:?} waiting for {what}; have {} events; deliveries (status, events): {answers:?}",
+                    events.len()
+                );
+            }
             thread::sleep(Duration::from_millis(100));
         }
     }
