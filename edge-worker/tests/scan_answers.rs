@@ -10,11 +10,11 @@
 
 use scanly_edge::config::EdgeConfig;
 use scanly_edge::http::{Method, RequestFacts};
-use scanly_edge::scan::{Scan, ScanAnswer};
+use scanly_edge::scan::{self, Scan, ScanAnswer};
 use scanly_shared::event::{ScanEvent, ScanSource};
 use scanly_shared::ids::{LinkId, WorkspaceId};
 use scanly_shared::page::Page;
-use scanly_shared::password::{LinkPassword, PasswordVerifier};
+use scanly_shared::password::{LinkPassword, PasswordVerifier, derive_key, is_plausible_attempt};
 use scanly_shared::record::RedirectStatus;
 use scanly_shared::rules::{Conditions, Rule, Variant};
 use scanly_shared::ua::{DeviceType, Os};
@@ -152,7 +152,12 @@ fn answer_with(
         query: parts.query,
         now_ms,
         entropy: [7; 10],
-        password,
+        // What the shell does with Web Crypto: derive with the record's salt
+        // and work factor.
+        password_key: password
+            .filter(|attempt| is_plausible_attempt(attempt))
+            .zip(record.and_then(scan::password_parameters))
+            .map(|(attempt, (salt, iterations))| derive_key(attempt, &salt, iterations)),
     }
     .answer(record)
 }

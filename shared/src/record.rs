@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{LinkId, WorkspaceId};
 use crate::page::Page;
-use crate::password::PasswordVerifier;
+use crate::password::{self, PasswordVerifier};
 use crate::rules::{self, Rule, Variant};
 use crate::utm::Utm;
 use crate::{Destination, DomainError, ShortCode};
@@ -180,6 +180,13 @@ impl LinkRecord {
         }
         if self.max_scans == Some(0) {
             return Err(DomainError::invalid("max_scans", "must be at least 1"));
+        }
+        let work = self.password.as_ref().map(|p| p.iterations);
+        if work.is_some_and(|n| !(1..=password::MAX_ITERATIONS).contains(&n)) {
+            return Err(DomainError::invalid(
+                "password",
+                format!("iterations must be 1 to {}", password::MAX_ITERATIONS),
+            ));
         }
         rules::validate(&self.rules, &self.variants)?;
         let size = self.encode().len();

@@ -24,6 +24,12 @@ extern "C" {
     pub async fn kv_delete(env: &JsValue, key: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = requestBody, catch)]
     pub async fn request_body(request: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = pbkdf2Sha256, catch)]
+    pub async fn pbkdf2_sha256(
+        password: &str,
+        salt: &[u8],
+        iterations: u32,
+    ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = fillRandom)]
     pub fn fill_random(buffer: &mut [u8]);
     #[wasm_bindgen(js_name = sendScanEvent)]

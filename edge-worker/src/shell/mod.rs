@@ -89,14 +89,6 @@ async fn handle(
                 return site::bad_request("unreadable Host");
             };
             let namespace = config.namespace(&host);
-            let password = if method == Method::Post {
-                match read_body(request, facts, scan::MAX_FORM_BYTES).await {
-                    Ok(body) => scan::form_password(&body),
-                    Err(response) => return response,
-                }
-            } else {
-                None
-            };
             let record = match js::kv_get(
                 env,
                 &record_key(namespace, code.as_str()),
@@ -109,6 +101,14 @@ async fn handle(
                     tracing::error!(code = %code, error = ?error, "KV read failed");
                     return site::unavailable();
                 }
+            };
+            let password_key = if method == Method::Post {
+                match read_body(request, facts, scan::MAX_FORM_BYTES).await {
+                    Ok(body) => derive_password(&body, record.as_deref()).await,
+                    Err(response) => return response,
+                }
+            } else {
+                None
             };
             let mut entropy = [0u8; 10];
             if method == Method::Get {
@@ -123,7 +123,7 @@ async fn handle(
                 query: url.query,
                 now_ms: now_ms(),
                 entropy,
-                password: password.as_deref(),
+                password_key,
             }
             .answer(record.as_deref());
             if let Some(event) = answer.event {
@@ -152,6 +152,20 @@ fn queue_scan_event(env: &JsValue, ctx: &RawContext, event: &scanly_shared::even
     let promise = js::send_scan_event(env, &json);
     if let Err(error) = ctx.wait_until(&promise) {
         tracing::error!(error = ?error, "waitUntil refused the queue send");
+    }
+}
+
+/// The POSTed password derived with the record's salt and work factor, by
+/// Web Crypto: PBKDF2 in native code fits the CPU budget where WASM does not.
+async fn derive_password(form: &[u8], record: Option<&[u8]>) -> Option<[u8; 32]> {
+    let attempt = scan::form_password(form)?;
+    let (salt, iterations) = scan::password_parameters(record?)?;
+    match js::pbkdf2_sha256(&attempt, &salt, iterations).await {
+        Ok(key) => js::bytes(&key).and_then(|bytes| <[u8; 32]>::try_from(bytes).ok()),
+        Err(error) => {
+            tracing::error!(error = ?error, iterations, "password derivation failed");
+            None
+        }
     }
 }
 
