@@ -6,6 +6,7 @@ pub mod config;
 pub mod http;
 pub mod ingest;
 pub mod log;
+pub mod memory;
 pub mod publish;
 pub mod route;
 pub mod scan;

@@ -9,9 +9,9 @@ use scanly_shared::{Hostname, LinkRecord, ShortCode};
 use crate::config::{EdgeConfig, record_key};
 use crate::http::{EdgeResponse, Method, RequestFacts};
 
-/// Signatures seen are remembered at least as long as they could be
-/// accepted: the skew window both ways.
-pub const REPLAY_MEMORY_SECONDS: u32 = 2 * signing::MAX_CLOCK_SKEW_SECONDS as u32;
+/// Signatures seen are remembered longer than they could be accepted: the
+/// skew window both ways, plus a minute for clocks and KV's expiry rounding.
+pub const REPLAY_MEMORY_SECONDS: u32 = 2 * signing::MAX_CLOCK_SKEW_SECONDS as u32 + 60;
 
 /// One KV change, already validated.
 #[derive(Debug, Clone, PartialEq, Eq)]

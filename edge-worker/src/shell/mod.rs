@@ -8,7 +8,8 @@ mod bindings;
 mod consumer;
 mod publish;
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::rc::Rc;
 
 use scanly_shared::Hostname;
 use wasm_bindgen::prelude::*;
@@ -16,6 +17,7 @@ use worker::worker_sys::Context as RawContext;
 
 use crate::config::{EdgeConfig, RECORD_CACHE_TTL_SECONDS, record_key};
 use crate::http::{EdgeResponse, Method, RequestFacts};
+use crate::memory::RecordMemory;
 use crate::route::{self, Endpoint};
 use crate::scan::{self, Scan};
 use crate::site;
@@ -24,6 +26,25 @@ use bindings as js;
 thread_local! {
     // Vars and secrets are fixed for an isolate's life: read them once.
     static CONFIG: OnceCell<&'static EdgeConfig> = const { OnceCell::new() };
+    static MEMORY: RefCell<RecordMemory> = RefCell::new(RecordMemory::default());
+}
+
+/// A record's bytes: from this isolate's memory when read moments ago,
+/// else from KV (through KV's edge cache).
+async fn read_record(env: &JsValue, key: &str) -> Result<Option<Rc<[u8]>>, JsValue> {
+    let now = now_ms();
+    if let Some(known) = MEMORY.with(|memory| memory.borrow().get(key, now)) {
+        return Ok(known);
+    }
+    let value = js::kv_get(env, key, RECORD_CACHE_TTL_SECONDS).await?;
+    let record: Option<Rc<[u8]>> = js::bytes(&value).map(Rc::from);
+    MEMORY.with(|memory| memory.borrow_mut().remember(key, record.clone(), now));
+    Ok(record)
+}
+
+/// A publish through this isolate is visible here at once.
+pub(crate) fn forget_record(key: &str) {
+    MEMORY.with(|memory| memory.borrow_mut().forget(key));
 }
 
 fn config(env: &JsValue) -> &'static EdgeConfig {
@@ -89,14 +110,9 @@ async fn handle(
                 return site::bad_request("unreadable Host");
             };
             let namespace = config.namespace(&host);
-            let record = match js::kv_get(
-                env,
-                &record_key(namespace, code.as_str()),
-                RECORD_CACHE_TTL_SECONDS,
-            )
-            .await
-            {
-                Ok(value) => js::bytes(&value),
+            let key = record_key(namespace, code.as_str());
+            let record = match read_record(env, &key).await {
+                Ok(record) => record,
                 Err(error) => {
                     tracing::error!(code = %code, error = ?error, "KV read failed");
                     return site::unavailable();

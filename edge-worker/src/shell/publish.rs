@@ -115,6 +115,9 @@ async fn apply(env: &JsValue, writes: Vec<KvWrite>) -> EdgeResponse {
                 Err(error) => return kv_failed(error),
             },
         };
+        // After the write: a scan racing it may have remembered the old bytes.
+        let (KvWrite::Put { key, .. } | KvWrite::Delete { key, .. }) = write;
+        super::forget_record(key);
         tracing::info!(target_record = write.target(), status, "publish");
         results.push((write.target(), status));
     }
