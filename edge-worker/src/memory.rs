@@ -11,9 +11,9 @@ pub const MEMORY_TTL_MS: i64 = 5_000;
 /// Bounded so a scan of every code in turn cannot grow the isolate.
 pub const MEMORY_MAX_ENTRIES: usize = 2_048;
 
-/// `None` remembers "no such code" too: a misprinted QR scanned by a crowd
-/// must not cost a KV read per scan either.
-type Entry = (Option<Rc<[u8]>>, i64);
+/// Only records that exist are remembered: a code published through another
+/// isolate must start working here at once, not after a remembered 404.
+type Entry = (Rc<[u8]>, i64);
 
 #[derive(Debug, Default)]
 pub struct RecordMemory {
@@ -22,12 +22,12 @@ pub struct RecordMemory {
 
 impl RecordMemory {
     /// What KV held for `key` less than [`MEMORY_TTL_MS`] ago, if known.
-    pub fn get(&self, key: &str, now_ms: i64) -> Option<Option<Rc<[u8]>>> {
+    pub fn get(&self, key: &str, now_ms: i64) -> Option<Rc<[u8]>> {
         let (value, at) = self.entries.get(key)?;
         (now_ms.saturating_sub(*at) < MEMORY_TTL_MS && now_ms >= *at).then(|| value.clone())
     }
 
-    pub fn remember(&mut self, key: &str, value: Option<Rc<[u8]>>, now_ms: i64) {
+    pub fn remember(&mut self, key: &str, value: Rc<[u8]>, now_ms: i64) {
         if self.entries.len() >= MEMORY_MAX_ENTRIES && !self.entries.contains_key(key) {
             self.entries
                 .retain(|_, (_, at)| now_ms.saturating_sub(*at) < MEMORY_TTL_MS);
@@ -47,8 +47,8 @@ impl RecordMemory {
 mod tests {
     use super::*;
 
-    fn bytes(b: &[u8]) -> Option<Rc<[u8]>> {
-        Some(Rc::from(b))
+    fn bytes(b: &[u8]) -> Rc<[u8]> {
+        Rc::from(b)
     }
 
     #[test]
@@ -69,10 +69,9 @@ mod tests {
     }
 
     #[test]
-    fn absence_is_remembered_and_publishing_forgets() {
+    fn publishing_forgets() {
         let mut memory = RecordMemory::default();
-        memory.remember("link:a/x", None, 0);
-        assert_eq!(memory.get("link:a/x", 1), Some(None));
+        memory.remember("link:a/x", bytes(b"r1"), 0);
         memory.forget("link:a/x");
         assert_eq!(memory.get("link:a/x", 1), None);
     }
@@ -81,7 +80,7 @@ mod tests {
     fn memory_stays_bounded() {
         let mut memory = RecordMemory::default();
         for i in 0..(MEMORY_MAX_ENTRIES * 3) {
-            memory.remember(&format!("link:a/{i}"), None, 0);
+            memory.remember(&format!("link:a/{i}"), bytes(b"r"), 0);
         }
         assert!(memory.entries.len() <= MEMORY_MAX_ENTRIES);
         memory.remember("link:a/new", bytes(b"r"), 0);

@@ -34,11 +34,13 @@ thread_local! {
 async fn read_record(env: &JsValue, key: &str) -> Result<Option<Rc<[u8]>>, JsValue> {
     let now = now_ms();
     if let Some(known) = MEMORY.with(|memory| memory.borrow().get(key, now)) {
-        return Ok(known);
+        return Ok(Some(known));
     }
     let value = js::kv_get(env, key, RECORD_CACHE_TTL_SECONDS).await?;
     let record: Option<Rc<[u8]>> = js::bytes(&value).map(Rc::from);
-    MEMORY.with(|memory| memory.borrow_mut().remember(key, record.clone(), now));
+    if let Some(record) = &record {
+        MEMORY.with(|memory| memory.borrow_mut().remember(key, Rc::clone(record), now));
+    }
     Ok(record)
 }
 
