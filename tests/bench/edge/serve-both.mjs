@@ -37,10 +37,10 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { berlinCf, scanlyWorker } from "../../edge/harness/scanly-worker.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../../..");
-const script = path.resolve(root, process.env.SCANLY_EDGE_SCRIPT ?? "edge-worker/build/index.js");
 const ms = () => Math.round(performance.now()); // since this process started
 const timeline = { imported: ms() };
 const emit = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
@@ -91,33 +91,12 @@ const direct = (envName) => [{ host: "127.0.0.1", port: Number(process.env[envNa
 const mf = new Miniflare({
   host: "127.0.0.1",
   port: 0,
-  cf: { country: "DE", region: "Berlin", city: "Berlin", timezone: "Europe/Berlin", colo: "TXL" },
+  cf: berlinCf,
   log: new Log(process.env.SCANLY_HARNESS_LOG === "debug" ? LogLevel.DEBUG : LogLevel.WARN),
   workers: [
     {
       // As tests/edge/harness/serve.mjs, plus the direct socket.
-      name: "scanly-edge",
-      modules: true,
-      scriptPath: script,
-      modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-      compatibilityDate: "2026-07-01",
-      kvNamespaces: ["LINKS"],
-      queueProducers: { SCAN_EVENTS: "scanly-scan-events" },
-      queueConsumers: {
-        "scanly-scan-events": {
-          maxBatchSize: 100,
-          maxBatchTimeout: Number(process.env.SCANLY_QUEUE_BATCH_TIMEOUT ?? 1),
-          maxRetries: 10,
-          deadLetterQueue: "scanly-scan-events-dlq",
-        },
-      },
-      bindings: {
-        SCANLY_ENV: "dev",
-        SCANLY_DEFAULT_HOSTS: "scanly.test,localhost,127.0.0.1",
-        INGEST_URL: ingestUrl,
-        SCANLY_SIGNING_SECRET: process.env.SCANLY_SIGNING_SECRET ?? "local-dev-secret-change-me",
-        SCANLY_LOG: process.env.SCANLY_LOG ?? "warn",
-      },
+      ...scanlyWorker({ ingestUrl }),
       unsafeDirectSockets: direct("SCANLY_BENCH_PORT_SCANLY"),
     },
     {

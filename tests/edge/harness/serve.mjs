@@ -10,41 +10,14 @@
 // Prints one JSON line, {"url": "..."}, once the Worker answers, and runs
 // until its stdin closes (the test process exiting closes it).
 import { Miniflare, Log, LogLevel } from "miniflare";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const script = path.resolve(root, process.env.SCANLY_EDGE_SCRIPT ?? "edge-worker/build/index.js");
+import { berlinCf, scanlyWorker } from "./scanly-worker.mjs";
 
 const mf = new Miniflare({
   host: "127.0.0.1",
   port: Number(process.env.SCANLY_EDGE_PORT ?? 0),
-  // A fixed request.cf, as a Berlin visitor: country comes from the dev header
-  // in tests that need another one.
-  cf: { country: "DE", region: "Berlin", city: "Berlin", timezone: "Europe/Berlin", colo: "TXL" },
+  cf: berlinCf,
   log: new Log(process.env.SCANLY_HARNESS_LOG === "debug" ? LogLevel.DEBUG : LogLevel.WARN),
-  name: "scanly-edge",
-  modules: true,
-  scriptPath: script,
-  modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-  compatibilityDate: "2026-07-01",
-  kvNamespaces: ["LINKS"],
-  queueProducers: { SCAN_EVENTS: "scanly-scan-events" },
-  queueConsumers: {
-    "scanly-scan-events": {
-      maxBatchSize: 100,
-      maxBatchTimeout: Number(process.env.SCANLY_QUEUE_BATCH_TIMEOUT ?? 1),
-      maxRetries: 10,
-      deadLetterQueue: "scanly-scan-events-dlq",
-    },
-  },
-  bindings: {
-    SCANLY_ENV: "dev",
-    SCANLY_DEFAULT_HOSTS: "scanly.test,localhost,127.0.0.1",
-    INGEST_URL: process.env.INGEST_URL ?? "",
-    SCANLY_SIGNING_SECRET: process.env.SCANLY_SIGNING_SECRET ?? "local-dev-secret-change-me",
-    SCANLY_LOG: process.env.SCANLY_LOG ?? "warn",
-  },
+  ...scanlyWorker({ ingestUrl: process.env.INGEST_URL ?? "" }),
 });
 
 // The test process may exit (closing our stdout) before we do.

@@ -12,6 +12,7 @@
     clippy::indexing_slicing
 )]
 
+pub mod agents;
 pub mod capture;
 pub mod client;
 pub mod records;
@@ -23,3 +24,24 @@ pub use worker::EdgeWorker;
 
 /// The secret the harness gives the Worker and the tests sign with.
 pub const SECRET: &str = "edge-tests-secret-0123456789abcdef";
+
+/// The Worker and its ingest stand-in, as most test binaries use them.
+#[derive(Debug)]
+pub struct Edge {
+    pub worker: EdgeWorker,
+    pub ingest: CaptureServer,
+}
+
+impl Edge {
+    pub fn start() -> Self {
+        let ingest = CaptureServer::start();
+        let worker = EdgeWorker::start(&ingest.url());
+        Self { worker, ingest }
+    }
+}
+
+/// One Worker per test binary, started by the first test that asks.
+pub fn shared_edge() -> &'static Edge {
+    static EDGE: std::sync::OnceLock<Edge> = std::sync::OnceLock::new();
+    EDGE.get_or_init(Edge::start)
+}

@@ -12,14 +12,14 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use scanly_edge_tests::agents::IPHONE;
 use scanly_edge_tests::records::{self, publish, redirect, rule, unique_code};
-use scanly_edge_tests::{CaptureServer, EdgeWorker, Request, Response};
+use scanly_edge_tests::{CaptureServer, Edge as Started, EdgeWorker, Request, Response};
 use scanly_shared::event::ScanEvent;
 use scanly_shared::password::{LinkPassword, PasswordVerifier};
 use scanly_shared::ua::DeviceType;
 use scanly_shared::{LinkRecord, ShortCode};
 
-const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
 const SENTINEL_DESTINATION: &str = "https://shop.example/still-here";
 const PASSWORD: &str = "open sesame";
 /// Far below workerd's own header limit (it answers 431 somewhere above
@@ -37,8 +37,7 @@ struct Edge {
 fn edge() -> &'static Edge {
     static EDGE: OnceLock<Edge> = OnceLock::new();
     EDGE.get_or_init(|| {
-        let ingest = CaptureServer::start();
-        let worker = EdgeWorker::start(&ingest.url());
+        let Started { worker, ingest } = Started::start();
         let sentinel = unique_code("sentinel");
         publish(&worker, &redirect(&sentinel, SENTINEL_DESTINATION));
         Edge {

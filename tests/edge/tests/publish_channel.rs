@@ -9,38 +9,21 @@
     clippy::indexing_slicing
 )]
 
-use std::sync::OnceLock;
 
+use scanly_edge_tests::agents::IPHONE;
 use scanly_edge_tests::records::{
     DEFAULT_HOST, delete, host, now_s, publish, publish_batch, put_request, redirect, signed,
     signed_at, unique_code,
 };
-use scanly_edge_tests::{CaptureServer, EdgeWorker, Request, Response, SECRET};
+use scanly_edge_tests::{EdgeWorker, Request, Response, SECRET, shared_edge};
 use scanly_shared::publish::{PublishBatch, PublishOp, RECORDS_PATH, record_path};
 use scanly_shared::record::MAX_RECORD_BYTES;
 use scanly_shared::{LinkRecord, ShortCode, signing};
 
-const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
 const CUSTOM_HOST: &str = "go.shop.example";
 
-struct Edge {
-    worker: EdgeWorker,
-    // Scans queue events; the consumer needs somewhere to ship them.
-    _ingest: CaptureServer,
-}
-
 fn edge() -> &'static EdgeWorker {
-    static EDGE: OnceLock<Edge> = OnceLock::new();
-    &EDGE
-        .get_or_init(|| {
-            let ingest = CaptureServer::start();
-            let worker = EdgeWorker::start(&ingest.url());
-            Edge {
-                worker,
-                _ingest: ingest,
-            }
-        })
-        .worker
+    &shared_edge().worker
 }
 
 /// Where a scan of `code` on `on_host` is sent: `Some(location)` for a

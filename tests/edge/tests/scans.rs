@@ -8,33 +8,17 @@
 )]
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
 use std::time::Duration;
 
+use scanly_edge_tests::agents::{ANDROID, DESKTOP, IPHONE, LINK_PREVIEW};
 use scanly_edge_tests::records::{self, publish, publish_on, redirect, rule, unique_code, variant};
-use scanly_edge_tests::{CaptureServer, EdgeWorker, Request};
+use scanly_edge_tests::{Edge, Request, shared_edge};
 use scanly_shared::event::{ScanEvent, ScanSource};
 use scanly_shared::ua::{DeviceType, Os};
 use scanly_shared::{LinkRecord, ShortCode};
 
-const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
-const ANDROID: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36";
-const DESKTOP: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
-const LINK_PREVIEW: &str =
-    "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)";
-
-struct Edge {
-    worker: EdgeWorker,
-    ingest: CaptureServer,
-}
-
 fn edge() -> &'static Edge {
-    static EDGE: OnceLock<Edge> = OnceLock::new();
-    EDGE.get_or_init(|| {
-        let ingest = CaptureServer::start();
-        let worker = EdgeWorker::start(&ingest.url());
-        Edge { worker, ingest }
-    })
+    shared_edge()
 }
 
 fn scan(code: &ShortCode) -> Request {
