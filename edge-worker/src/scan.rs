@@ -279,6 +279,7 @@ pub fn status_page(status: StatusPage, theme: Option<&Theme>) -> EdgeResponse {
         StatusPage::NotFound => 404,
         StatusPage::Expired => 410,
         StatusPage::PasswordRequired { .. } => 401,
+        StatusPage::TooManyAttempts => 429,
     };
     let rendered = page::render_status_page(&status, theme);
     EdgeResponse::html(code, rendered.html, rendered.content_security_policy)

@@ -270,6 +270,7 @@ fn status_pages_are_safe() {
     for status in [
         StatusPage::NotFound,
         StatusPage::Expired,
+        StatusPage::TooManyAttempts,
         StatusPage::PasswordRequired {
             wrong_password: false,
         },

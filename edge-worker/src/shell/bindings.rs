@@ -24,6 +24,8 @@ extern "C" {
     pub async fn kv_delete(env: &JsValue, key: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = requestBody, catch)]
     pub async fn request_body(request: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = allowPasswordAttempt)]
+    pub async fn allow_password_attempt(env: &JsValue, key: &str) -> JsValue;
     #[wasm_bindgen(js_name = pbkdf2Sha256, catch)]
     pub async fn pbkdf2_sha256(
         password: &str,

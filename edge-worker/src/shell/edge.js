@@ -69,6 +69,21 @@ export async function requestBody(request) {
   return new Uint8Array(await request.arrayBuffer());
 }
 
+// Brute-force guard for link passwords (the PASSWORD_ATTEMPTS rate-limit
+// binding). Fails open when the binding is missing or errs: a visitor with
+// the right password must not be locked out by our outage.
+export async function allowPasswordAttempt(env, key) {
+  const limiter = env.PASSWORD_ATTEMPTS;
+  if (!limiter) return true;
+  try {
+    const { success } = await limiter.limit({ key });
+    return success;
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", target: "scanly_edge::passwords", message: "rate limiter failed", error: String(error) }));
+    return true;
+  }
+}
+
 // PBKDF2-HMAC-SHA256 in native code (20,000 iterations ≈ 3 ms, against
 // 22 ms for the same in WASM).
 export async function pbkdf2Sha256(password, salt, iterations) {

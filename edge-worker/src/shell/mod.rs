@@ -12,6 +12,7 @@ use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 use scanly_shared::Hostname;
+use scanly_shared::page::StatusPage;
 use wasm_bindgen::prelude::*;
 use worker::worker_sys::Context as RawContext;
 
@@ -100,7 +101,7 @@ async fn handle(
         Endpoint::Health => site::health(),
         Endpoint::Robots => site::robots(),
         Endpoint::Favicon => site::favicon(),
-        Endpoint::NotACode => scan::status_page(scanly_shared::page::StatusPage::NotFound, None),
+        Endpoint::NotACode => scan::status_page(StatusPage::NotFound, None),
         Endpoint::UnknownInternal => EdgeResponse::json_error(404, "not_found", "no such endpoint"),
         Endpoint::MethodNotAllowed { allow } => site::method_not_allowed(allow),
         Endpoint::PublishOne { tail } => {
@@ -121,10 +122,24 @@ async fn handle(
                 }
             };
             let password_key = if method == Method::Post {
-                match read_body(request, facts, scan::MAX_FORM_BYTES).await {
-                    Ok(body) => derive_password(&body, record.as_deref()).await,
+                let body = match read_body(request, facts, scan::MAX_FORM_BYTES).await {
+                    Ok(body) => body,
                     Err(response) => return response,
+                };
+                let protected = record
+                    .as_deref()
+                    .and_then(scan::password_parameters)
+                    .is_some();
+                let attempt_key = format!("{}|{namespace}/{code}", facts.connecting_ip);
+                if protected
+                    && !js::allow_password_attempt(env, &attempt_key)
+                        .await
+                        .is_truthy()
+                {
+                    return scan::status_page(StatusPage::TooManyAttempts, None)
+                        .header("retry-after", "60");
                 }
+                derive_password(&body, record.as_deref()).await
             } else {
                 None
             };

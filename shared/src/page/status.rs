@@ -14,6 +14,8 @@ pub enum StatusPage {
     Expired,
     /// The link is protected; `wrong_password` after a failed attempt.
     PasswordRequired { wrong_password: bool },
+    /// Too many password attempts from this visitor: wait, then try again (429).
+    TooManyAttempts,
 }
 
 impl StatusPage {
@@ -30,6 +32,10 @@ impl StatusPage {
             StatusPage::PasswordRequired { .. } => (
                 "This page is password protected",
                 "Enter the password you were given to continue.",
+            ),
+            StatusPage::TooManyAttempts => (
+                "Too many attempts",
+                "Please wait a minute before trying the password again.",
             ),
         }
     }

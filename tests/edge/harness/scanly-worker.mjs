@@ -18,6 +18,9 @@ export function scanlyWorker({ ingestUrl }) {
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2026-07-01",
     kvNamespaces: ["LINKS"],
+    // wrangler.toml's [[ratelimits]]: 10 password attempts a minute per
+    // visitor and link.
+    ratelimits: { PASSWORD_ATTEMPTS: { namespace_id: "1001", simple: { limit: 10, period: 60 } } },
     queueProducers: { SCAN_EVENTS: "scanly-scan-events" },
     queueConsumers: {
       "scanly-scan-events": {

@@ -9,7 +9,6 @@
     clippy::indexing_slicing
 )]
 
-
 use scanly_edge_tests::agents::IPHONE;
 use scanly_edge_tests::records::{
     DEFAULT_HOST, delete, host, now_s, publish, publish_batch, put_request, redirect, signed,

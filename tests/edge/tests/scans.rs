@@ -446,3 +446,37 @@ fn pages_are_indexable_only_when_the_owner_allows_and_redirects_never() {
         Some("noindex")
     );
 }
+
+#[test]
+fn password_guessing_is_rate_limited_per_visitor_and_link() {
+    use scanly_shared::password::{LinkPassword, PasswordVerifier};
+    let protected = |prefix| {
+        let mut record = redirect(&unique_code(prefix), "https://shop.example/vip");
+        let password = LinkPassword::parse("open sesame").unwrap();
+        record.password = Some(PasswordVerifier::new(&password, [3; 16], 1_000));
+        published(record)
+    };
+    let (target, other) = (protected("guess"), protected("guess"));
+    let attempt = |code: &ShortCode, password: &str| {
+        let request = Request::new("POST", &format!("/{code}"))
+            .user_agent(IPHONE)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("password={password}"));
+        edge().worker.send(&request)
+    };
+    for guess in 0..10 {
+        assert_eq!(attempt(&target, &format!("guess{guess}")).status, 401);
+    }
+    let blocked = attempt(&target, "open+sesame");
+    assert_eq!(
+        blocked.status, 429,
+        "the 11th attempt in a minute waits, even a right one"
+    );
+    assert_eq!(blocked.header("retry-after"), Some("60"));
+    assert!(blocked.text().contains("Too many attempts"));
+    assert_eq!(
+        attempt(&other, "open+sesame").status,
+        302,
+        "another link is not affected"
+    );
+}
