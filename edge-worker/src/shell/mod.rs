@@ -11,13 +11,13 @@ mod publish;
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
-use scanly_shared::Hostname;
 use scanly_shared::page::StatusPage;
+use scanly_shared::{Hostname, ShortCode};
 use wasm_bindgen::prelude::*;
 use worker::worker_sys::Context as RawContext;
 
 use crate::config::{EdgeConfig, RECORD_CACHE_TTL_SECONDS, record_key};
-use crate::http::{EdgeResponse, Method, RequestFacts};
+use crate::http::{EdgeResponse, Method, RequestFacts, UrlParts};
 use crate::memory::RecordMemory;
 use crate::route::{self, Endpoint};
 use crate::scan::{self, Scan};
@@ -109,60 +109,7 @@ async fn handle(
         }
         Endpoint::PublishBatch => publish::batch(request, env, config, facts, &url).await,
         Endpoint::Scan { code } => {
-            let Ok(host) = Hostname::parse(url.host) else {
-                return site::bad_request("unreadable Host");
-            };
-            let namespace = config.namespace(&host);
-            let key = record_key(namespace, code.as_str());
-            let record = match read_record(env, &key).await {
-                Ok(record) => record,
-                Err(error) => {
-                    tracing::error!(code = %code, error = ?error, "KV read failed");
-                    return site::unavailable();
-                }
-            };
-            let password_key = if method == Method::Post {
-                let body = match read_body(request, facts, scan::MAX_FORM_BYTES).await {
-                    Ok(body) => body,
-                    Err(response) => return response,
-                };
-                let protected = record
-                    .as_deref()
-                    .and_then(scan::password_parameters)
-                    .is_some();
-                let attempt_key = format!("{}|{namespace}/{code}", facts.connecting_ip);
-                if protected
-                    && !js::allow_password_attempt(env, &attempt_key)
-                        .await
-                        .is_truthy()
-                {
-                    return scan::status_page(StatusPage::TooManyAttempts, None)
-                        .header("retry-after", "60");
-                }
-                derive_password(&body, record.as_deref()).await
-            } else {
-                None
-            };
-            let mut entropy = [0u8; 10];
-            if method == Method::Get {
-                js::fill_random(&mut entropy);
-            }
-            let answer = Scan {
-                config,
-                facts,
-                method,
-                namespace,
-                code: &code,
-                query: url.query,
-                now_ms: now_ms(),
-                entropy,
-                password_key,
-            }
-            .answer(record.as_deref());
-            if let Some(event) = answer.event {
-                queue_scan_event(env, ctx, &event);
-            }
-            answer.response
+            scan_code(request, env, ctx, config, facts, method, &url, &code).await
         }
     };
     if method == Method::Head {
@@ -170,6 +117,75 @@ async fn handle(
     } else {
         response
     }
+}
+
+/// `GET|HEAD|POST /{code}`: the record (memory, then KV), the password form
+/// if one was posted, the answer, and its scan event after the response.
+#[allow(clippy::too_many_arguments)] // each is one fact of the request
+async fn scan_code(
+    request: &JsValue,
+    env: &JsValue,
+    ctx: &RawContext,
+    config: &'static EdgeConfig,
+    facts: &RequestFacts<'_>,
+    method: Method,
+    url: &UrlParts<'_>,
+    code: &ShortCode,
+) -> EdgeResponse {
+    let Ok(host) = Hostname::parse(url.host) else {
+        return site::bad_request("unreadable Host");
+    };
+    let namespace = config.namespace(&host);
+    let key = record_key(namespace, code.as_str());
+    let record = match read_record(env, &key).await {
+        Ok(record) => record,
+        Err(error) => {
+            tracing::error!(code = %code, error = ?error, "KV read failed");
+            return site::unavailable();
+        }
+    };
+    let password_key = if method == Method::Post {
+        let body = match read_body(request, facts, scan::MAX_FORM_BYTES).await {
+            Ok(body) => body,
+            Err(response) => return response,
+        };
+        let protected = record
+            .as_deref()
+            .and_then(scan::password_parameters)
+            .is_some();
+        let attempt_key = format!("{}|{namespace}/{code}", facts.connecting_ip);
+        if protected
+            && !js::allow_password_attempt(env, &attempt_key)
+                .await
+                .is_truthy()
+        {
+            return scan::status_page(StatusPage::TooManyAttempts, None)
+                .header("retry-after", "60");
+        }
+        derive_password(&body, record.as_deref()).await
+    } else {
+        None
+    };
+    let mut entropy = [0u8; 10];
+    if method == Method::Get {
+        js::fill_random(&mut entropy);
+    }
+    let answer = Scan {
+        config,
+        facts,
+        method,
+        namespace,
+        code,
+        query: url.query,
+        now_ms: now_ms(),
+        entropy,
+        password_key,
+    }
+    .answer(record.as_deref());
+    if let Some(event) = answer.event {
+        queue_scan_event(env, ctx, &event);
+    }
+    answer.response
 }
 
 /// After the response: the visitor never waits on analytics, and a queue
