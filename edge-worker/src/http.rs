@@ -121,6 +121,15 @@ impl<'a> UrlParts<'a> {
             query,
         })
     }
+
+    /// What a signature covers: the path, and the query when there is one.
+    pub fn path_and_query(&self) -> String {
+        if self.query.is_empty() {
+            self.path.to_owned()
+        } else {
+            format!("{}?{}", self.path, self.query)
+        }
+    }
 }
 
 /// A response body the shell hands to the runtime as it is.
@@ -249,6 +258,8 @@ mod tests {
         assert_eq!((bare.host, bare.path, bare.query), ("localhost", "/", ""));
         let query_only = UrlParts::parse("http://h?x").unwrap();
         assert_eq!((query_only.path, query_only.query), ("/", "x"));
+        assert_eq!(query_only.path_and_query(), "/?x");
+        assert_eq!(bare.path_and_query(), "/");
         assert_eq!(UrlParts::parse("no scheme"), None);
     }
 

@@ -49,11 +49,7 @@ pub fn request(
     let parts =
         UrlParts::parse(url).filter(|_| url.starts_with("http://") || url.starts_with("https://"));
     let parts = parts.ok_or(IngestError::NoIngestUrl)?;
-    let path_and_query = if parts.query.is_empty() {
-        parts.path.to_owned()
-    } else {
-        format!("{}?{}", parts.path, parts.query)
-    };
+    let path_and_query = parts.path_and_query();
     let mut body = String::with_capacity(events.iter().map(|e| e.len() + 1).sum::<usize>() + 12);
     body.push_str("{\"events\":[");
     for (i, event) in events.iter().enumerate() {

@@ -149,12 +149,9 @@ async fn scan_code(
             Ok(body) => body,
             Err(response) => return response,
         };
-        let protected = record
-            .as_deref()
-            .and_then(scan::password_parameters)
-            .is_some();
+        let parameters = record.as_deref().and_then(scan::password_parameters);
         let attempt_key = format!("{}|{namespace}/{code}", facts.connecting_ip);
-        if protected
+        if parameters.is_some()
             && !js::allow_password_attempt(env, &attempt_key)
                 .await
                 .is_truthy()
@@ -162,7 +159,7 @@ async fn scan_code(
             return scan::status_page(StatusPage::TooManyAttempts, None)
                 .header("retry-after", "60");
         }
-        derive_password(&body, record.as_deref()).await
+        derive_password(&body, parameters).await
     } else {
         None
     };
@@ -206,9 +203,9 @@ fn queue_scan_event(env: &JsValue, ctx: &RawContext, event: &scanly_shared::even
 
 /// The POSTed password derived with the record's salt and work factor, by
 /// Web Crypto: PBKDF2 in native code fits the CPU budget where WASM does not.
-async fn derive_password(form: &[u8], record: Option<&[u8]>) -> Option<[u8; 32]> {
+async fn derive_password(form: &[u8], parameters: Option<([u8; 16], u32)>) -> Option<[u8; 32]> {
+    let (salt, iterations) = parameters?;
     let attempt = scan::form_password(form)?;
-    let (salt, iterations) = scan::password_parameters(record?)?;
     match js::pbkdf2_sha256(&attempt, &salt, iterations).await {
         Ok(key) => js::bytes(&key).and_then(|bytes| <[u8; 32]>::try_from(bytes).ok()),
         Err(error) => {

@@ -69,11 +69,7 @@ async fn authenticated_body(
     limit: usize,
 ) -> Result<Vec<u8>, EdgeResponse> {
     let body = read_body(request, facts, limit).await?;
-    let path_and_query = if url.query.is_empty() {
-        url.path.to_owned()
-    } else {
-        format!("{}?{}", url.path, url.query)
-    };
+    let path_and_query = url.path_and_query();
     let now_s = super::now_ms() / 1000;
     let replay_key = publish::authenticate(config, facts, method, &path_and_query, &body, now_s)?;
     let seen = js::kv_get_fresh(env, &replay_key)
