@@ -1,7 +1,7 @@
 //! The one domain error: every validation failure in `shared`, each keeping
 //! its own typed cause. No HTTP here: the shells map it to statuses once.
 
-use crate::{clock, code, color, country, destination, email, language, password, tz, ua};
+use crate::{clock, code, color, country, destination, email, label, language, password, tz, ua};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DomainError {
@@ -23,6 +23,8 @@ pub enum DomainError {
     Zone(#[from] tz::ZoneError),
     #[error(transparent)]
     LinkPassword(#[from] password::LinkPasswordError),
+    #[error(transparent)]
+    Label(#[from] label::LabelError),
     #[error(transparent)]
     UnknownVariant(#[from] ua::UnknownVariant),
     /// A field that failed a rule of its own (range, size, consistency).

@@ -46,6 +46,11 @@ opaque_id!(
     WorkspaceId,
     "workspace_id"
 );
+opaque_id!(
+    /// A person with an account (owners, members).
+    UserId,
+    "user_id"
+);
 
 #[cfg(test)]
 mod tests {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod event;
 pub mod host;
 pub mod ids;
+pub mod label;
 pub mod language;
 pub mod page;
 pub mod password;

@@ -1,0 +1,68 @@
+//! The router and the state every handler shares.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+use crate::config::ApiConfig;
+use crate::extract::MAX_BODY_BYTES;
+use crate::publish::{EdgePublisher, Publishing};
+use crate::routes::{auth, links};
+use crate::store::Store;
+
+/// Milliseconds since the epoch; injected so tests can move time.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<ApiConfig>,
+    pub store: Arc<dyn Store>,
+    pub publishing: Arc<Publishing>,
+    pub clock: Clock,
+}
+
+impl AppState {
+    pub fn new(config: ApiConfig, store: Arc<dyn Store>, edge: Arc<dyn EdgePublisher>) -> Self {
+        Self {
+            config: Arc::new(config),
+            publishing: Arc::new(Publishing::new(Arc::clone(&store), edge)),
+            store,
+            clock: Arc::new(|| chrono::Utc::now().timestamp_millis()),
+        }
+    }
+
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        (self.clock)()
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("edge_base_url", &self.config.edge_base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/v1/auth/signup", post(auth::signup))
+        .route("/v1/auth/login", post(auth::login))
+        .route("/v1/auth/refresh", post(auth::refresh))
+        .route("/v1/auth/logout", post(auth::logout))
+        .route("/v1/me", get(auth::me))
+        .route("/v1/links", post(links::create).get(links::list))
+        .route(
+            "/v1/links/{id}",
+            get(links::get).patch(links::update).delete(links::delete),
+        )
+        .fallback(|| async { crate::error::ApiError::not_found("endpoint") })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}

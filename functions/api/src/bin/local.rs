@@ -1,0 +1,28 @@
+//! The API on a local HTTP server (SCANLY_API_ADDR, default 127.0.0.1:8788),
+//! with the outbox drained every 2 s so edits reach a local edge that was
+//! down when they were made.
+
+use std::time::Duration;
+
+use scanly_api::runtime::{init_tracing, state_from_env};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    init_tracing();
+    let state = state_from_env()?;
+    let addr = std::env::var("SCANLY_API_ADDR").unwrap_or_else(|_| "127.0.0.1:8788".to_owned());
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    tracing::info!(%addr, "scanly api listening");
+    let drainer = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            if let Err(error) = drainer.publishing.drain(drainer.now_ms()).await {
+                tracing::warn!(%error, "outbox drain failed");
+            }
+        }
+    });
+    axum::serve(listener, scanly_api::router(state)).await?;
+    Ok(())
+}

@@ -1,0 +1,290 @@
+//! Sign-up, login, token refresh, logout and `/v1/me`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use scanly_shared::Email;
+use scanly_shared::ids::{UserId, WorkspaceId};
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::auth::password::{AccountPassword, dummy_verify, hash_password, verify_password};
+use crate::auth::secret_tokens::RefreshToken;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Authenticated, ValidJson};
+use crate::ids::new_id;
+use crate::model::{Role, Session, User, Workspace};
+use crate::store::{Rotation, StoreError};
+
+/// Refresh tokens live 30 days; each use replaces the token.
+const REFRESH_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+const MAX_NAME_CHARS: usize = 100;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignUp {
+    email: Email,
+    password: String,
+    name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogIn {
+    email: String,
+    password: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    refresh_token: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UserView {
+    id: UserId,
+    email: Email,
+    name: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WorkspaceView {
+    id: WorkspaceId,
+    name: String,
+    role: Role,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tokens {
+    access_token: String,
+    refresh_token: String,
+    token_type: &'static str,
+    expires_in: i64,
+    user: UserView,
+    workspace: WorkspaceView,
+}
+
+fn user_view(user: &User) -> UserView {
+    UserView {
+        id: user.id.clone(),
+        email: user.email.clone(),
+        name: user.name.clone(),
+    }
+}
+
+fn display_name(name: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    let chars = name.chars().count();
+    if chars == 0 || chars > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            "name",
+            format!("must be 1 to {MAX_NAME_CHARS} characters"),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// A new access token and a new refresh-token family.
+async fn issue(state: &AppState, user: &User) -> ApiResult<Tokens> {
+    let now = state.now_ms();
+    let (access_token, expires_in) = state
+        .config
+        .jwt
+        .issue(user.id.as_str(), now / 1000)
+        .map_err(ApiError::internal)?;
+    let (refresh_token, hash) = RefreshToken::generate().map_err(ApiError::internal)?;
+    let session = Session {
+        family: new_id("fam"),
+        token_hash: hash.to_hex(),
+        user_id: user.id.clone(),
+        expires_at: now.saturating_add(REFRESH_TTL_MS),
+    };
+    state
+        .store
+        .start_session(&session)
+        .await
+        .map_err(ApiError::internal)?;
+    let (workspace, role) = personal_workspace(state, &user.id).await?;
+    Ok(Tokens {
+        access_token,
+        refresh_token: refresh_token.into_string(),
+        token_type: "Bearer",
+        expires_in,
+        user: user_view(user),
+        workspace: WorkspaceView {
+            id: workspace.id,
+            name: workspace.name,
+            role,
+        },
+    })
+}
+
+async fn personal_workspace(state: &AppState, user: &UserId) -> ApiResult<(Workspace, Role)> {
+    state
+        .store
+        .workspaces_of(user)
+        .await
+        .map_err(ApiError::internal)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::internal("a user without a workspace"))
+}
+
+pub async fn signup(
+    State(state): State<AppState>,
+    ValidJson(body): ValidJson<SignUp>,
+) -> ApiResult<(StatusCode, Json<Tokens>)> {
+    let name = display_name(&body.name)?;
+    let password = AccountPassword::parse(&body.password)
+        .map_err(|e| ApiError::invalid("password", e.to_string()))?;
+    let password_hash = hash_password(password.expose()).map_err(ApiError::internal)?;
+    let now = state.now_ms();
+    let user = User {
+        id: UserId::parse(&new_id("usr")).map_err(ApiError::internal)?,
+        email: body.email,
+        name: name.clone(),
+        password_hash,
+        created_at: now,
+    };
+    let workspace = Workspace {
+        id: WorkspaceId::parse(&new_id("ws")).map_err(ApiError::internal)?,
+        name: format!("{name}'s workspace"),
+        created_at: now,
+    };
+    match state.store.create_account(&user, &workspace).await {
+        Ok(()) => {}
+        Err(StoreError::EmailTaken) => {
+            return Err(ApiError::conflict(
+                "email_taken",
+                "an account with this email already exists; log in instead",
+            ));
+        }
+        Err(other) => return Err(ApiError::internal(other)),
+    }
+    Ok((StatusCode::CREATED, Json(issue(&state, &user).await?)))
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ValidJson(body): ValidJson<LogIn>,
+) -> ApiResult<Json<Tokens>> {
+    let refused = || ApiError::unauthorized("the email or password is wrong");
+    let user = match Email::parse(&body.email) {
+        Ok(email) => state
+            .store
+            .user_by_email(&email)
+            .await
+            .map_err(ApiError::internal)?,
+        Err(_) => None,
+    };
+    let Some(user) = user else {
+        // Same work as a real check, so timing does not reveal accounts.
+        dummy_verify(&body.password);
+        return Err(refused());
+    };
+    if !verify_password(&body.password, &user.password_hash) {
+        return Err(refused());
+    }
+    Ok(Json(issue(&state, &user).await?))
+}
+
+pub async fn refresh(
+    State(state): State<AppState>,
+    ValidJson(body): ValidJson<RefreshRequest>,
+) -> ApiResult<Json<Tokens>> {
+    let refused = || ApiError::unauthorized("the refresh token is invalid, expired or revoked");
+    let presented = RefreshToken::parse(&body.refresh_token).ok_or_else(refused)?;
+    let now = state.now_ms();
+    let (refresh_token, hash) = RefreshToken::generate().map_err(ApiError::internal)?;
+    let user_id = match state
+        .store
+        .rotate_session(
+            &presented.to_hex(),
+            &hash.to_hex(),
+            now.saturating_add(REFRESH_TTL_MS),
+            now,
+        )
+        .await
+        .map_err(ApiError::internal)?
+    {
+        Rotation::Rotated(user_id) => user_id,
+        Rotation::Reused => {
+            tracing::warn!("a used refresh token was presented again; its family is revoked");
+            return Err(refused());
+        }
+        Rotation::Unknown => return Err(refused()),
+    };
+    let user = state
+        .store
+        .user(&user_id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(refused)?;
+    let (access_token, expires_in) = state
+        .config
+        .jwt
+        .issue(user.id.as_str(), now / 1000)
+        .map_err(ApiError::internal)?;
+    let (workspace, role) = personal_workspace(&state, &user.id).await?;
+    Ok(Json(Tokens {
+        access_token,
+        refresh_token: refresh_token.into_string(),
+        token_type: "Bearer",
+        expires_in,
+        user: user_view(&user),
+        workspace: WorkspaceView {
+            id: workspace.id,
+            name: workspace.name,
+            role,
+        },
+    }))
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    ValidJson(body): ValidJson<RefreshRequest>,
+) -> ApiResult<StatusCode> {
+    if let Some(hash) = RefreshToken::parse(&body.refresh_token) {
+        state
+            .store
+            .end_session(&hash.to_hex())
+            .await
+            .map_err(ApiError::internal)?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize)]
+pub struct Me {
+    user: UserView,
+    workspaces: Vec<WorkspaceView>,
+}
+
+pub async fn me(
+    State(state): State<AppState>,
+    Authenticated(user_id): Authenticated,
+) -> ApiResult<Json<Me>> {
+    let user = state
+        .store
+        .user(&user_id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::unauthorized("the access token is invalid or expired"))?;
+    let workspaces = state
+        .store
+        .workspaces_of(&user_id)
+        .await
+        .map_err(ApiError::internal)?
+        .into_iter()
+        .map(|(w, role)| WorkspaceView {
+            id: w.id,
+            name: w.name,
+            role,
+        })
+        .collect();
+    Ok(Json(Me {
+        user: user_view(&user),
+        workspaces,
+    }))
+}

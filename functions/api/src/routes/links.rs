@@ -1,0 +1,468 @@
+//! `/v1/links`: create, list, read, edit, delete — each change published
+//! to the edge before the response returns (or left in the outbox).
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+use scanly_shared::ids::LinkId;
+use scanly_shared::label::{MAX_TAGS, Tag, Title};
+use scanly_shared::page::Page;
+use scanly_shared::password::{DEFAULT_ITERATIONS, LinkPassword, PasswordVerifier};
+use scanly_shared::record::{LinkKind, RedirectStatus};
+use scanly_shared::rules::{Rule, Variant};
+use scanly_shared::utm::Utm;
+use scanly_shared::{Destination, DomainError, Hostname, ShortCode};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::app::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Caller, ValidJson};
+use crate::ids::new_id;
+use crate::model::Link;
+use crate::store::{LinkQuery, StoreError};
+
+const DEFAULT_PAGE_SIZE: usize = 20;
+const MAX_PAGE_SIZE: usize = 100;
+/// Generated codes collide rarely (56^7); a few retries make it never.
+const CODE_ATTEMPTS: usize = 5;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewLink {
+    code: Option<ShortCode>,
+    kind: Option<LinkKind>,
+    destination: Option<Destination>,
+    redirect_status: Option<RedirectStatus>,
+    title: Option<Title>,
+    #[serde(default)]
+    tags: Vec<Tag>,
+    #[serde(default)]
+    utm: Utm,
+    #[serde(default)]
+    rules: Vec<Rule>,
+    #[serde(default)]
+    variants: Vec<Variant>,
+    expires_at: Option<DateTime<Utc>>,
+    max_scans: Option<u64>,
+    password: Option<String>,
+    page: Option<serde_json::Value>,
+    indexable: Option<bool>,
+}
+
+/// Present-and-null clears a field; absent leaves it.
+fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkPatch {
+    code: Option<ShortCode>,
+    #[serde(default, deserialize_with = "nullable")]
+    destination: Option<Option<Destination>>,
+    redirect_status: Option<RedirectStatus>,
+    #[serde(default, deserialize_with = "nullable")]
+    title: Option<Option<Title>>,
+    tags: Option<Vec<Tag>>,
+    utm: Option<Utm>,
+    rules: Option<Vec<Rule>>,
+    variants: Option<Vec<Variant>>,
+    #[serde(default, deserialize_with = "nullable")]
+    expires_at: Option<Option<DateTime<Utc>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    max_scans: Option<Option<u64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    password: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    page: Option<Option<serde_json::Value>>,
+    indexable: Option<bool>,
+    /// Optimistic concurrency, as an alternative to `If-Match`.
+    version: Option<u64>,
+}
+
+/// A link as the API shows it: every stored field but the password.
+#[derive(Debug, Serialize)]
+pub struct LinkView {
+    id: LinkId,
+    code: ShortCode,
+    short_url: String,
+    domain: Hostname,
+    kind: LinkKind,
+    destination: Option<Destination>,
+    redirect_status: RedirectStatus,
+    title: Option<Title>,
+    tags: Vec<Tag>,
+    utm: Utm,
+    rules: Vec<Rule>,
+    variants: Vec<Variant>,
+    expires_at: Option<String>,
+    max_scans: Option<u64>,
+    has_password: bool,
+    page: Option<Page>,
+    indexable: bool,
+    created_at: String,
+    updated_at: String,
+    version: u64,
+    published_version: Option<u64>,
+}
+
+fn rfc3339(ms: i64) -> String {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
+fn view(state: &AppState, link: Link) -> LinkView {
+    let short_url = if Some(&link.host) == default_host(state).ok().as_ref() {
+        format!("{}/{}", state.config.edge_base_url, link.code)
+    } else {
+        format!("https://{}/{}", link.host, link.code)
+    };
+    LinkView {
+        short_url,
+        expires_at: link.expires_at.map(rfc3339),
+        has_password: link.password.is_some(),
+        created_at: rfc3339(link.created_at),
+        updated_at: rfc3339(link.updated_at),
+        id: link.id,
+        code: link.code,
+        domain: link.host,
+        kind: link.kind,
+        destination: link.destination,
+        redirect_status: link.redirect_status,
+        title: link.title,
+        tags: link.tags,
+        utm: link.utm,
+        rules: link.rules,
+        variants: link.variants,
+        max_scans: link.max_scans,
+        page: link.page,
+        indexable: link.indexable,
+        version: link.version,
+        published_version: link.published_version,
+    }
+}
+
+/// The edge's own host: the namespace of generated codes.
+fn default_host(state: &AppState) -> ApiResult<Hostname> {
+    let base = &state.config.edge_base_url;
+    let authority = base
+        .split_once("://")
+        .map_or(base.as_str(), |(_, rest)| rest);
+    let host = authority.split('/').next().unwrap_or_default();
+    Hostname::parse(host).map_err(ApiError::internal)
+}
+
+fn parse_page(value: &serde_json::Value) -> ApiResult<Page> {
+    Page::from_json(&value.to_string()).map_err(|e| {
+        let field = if e.field.is_empty() {
+            "page".to_owned()
+        } else {
+            format!("page.{}", e.field)
+        };
+        ApiError::invalid(&field, e.message)
+    })
+}
+
+fn verifier(password: &str) -> ApiResult<PasswordVerifier> {
+    let password =
+        LinkPassword::parse(password).map_err(|e| ApiError::invalid("password", e.to_string()))?;
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(ApiError::internal)?;
+    Ok(PasswordVerifier::new(&password, salt, DEFAULT_ITERATIONS))
+}
+
+fn check_tags(tags: &[Tag]) -> ApiResult<()> {
+    if tags.len() > MAX_TAGS {
+        return Err(ApiError::invalid(
+            "tags",
+            format!("at most {MAX_TAGS} tags"),
+        ));
+    }
+    Ok(())
+}
+
+/// The rules every stored link obeys (the edge record's, plus the API's).
+fn validate(link: &Link) -> ApiResult<()> {
+    check_tags(&link.tags)?;
+    link.record().validate().map_err(|e| match e {
+        DomainError::Invalid { field, message } => ApiError::invalid(&field, message),
+        other => ApiError::from(other),
+    })
+}
+
+fn random_code() -> ApiResult<ShortCode> {
+    let mut failed = false;
+    let code = ShortCode::generate(|buf| failed |= getrandom::fill(buf).is_err());
+    if failed {
+        return Err(ApiError::internal("no randomness for a generated code"));
+    }
+    Ok(code)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ValidJson(body): ValidJson<NewLink>,
+) -> ApiResult<(StatusCode, Json<LinkView>)> {
+    caller.require_write()?;
+    let now = state.now_ms();
+    let kind = body.kind.unwrap_or(LinkKind::Redirect);
+    let chosen_code = body.code.is_some();
+    let mut link = Link {
+        id: LinkId::parse(&new_id("lnk")).map_err(ApiError::internal)?,
+        workspace_id: caller.workspace_id.clone(),
+        host: default_host(&state)?,
+        code: match body.code {
+            Some(code) => code,
+            None => random_code()?,
+        },
+        kind,
+        destination: body.destination,
+        redirect_status: body.redirect_status.unwrap_or_default(),
+        title: body.title,
+        tags: body.tags,
+        utm: body.utm,
+        rules: body.rules,
+        variants: body.variants,
+        expires_at: body.expires_at.map(|t| t.timestamp_millis()),
+        max_scans: body.max_scans,
+        password: body.password.as_deref().map(verifier).transpose()?,
+        page: body.page.as_ref().map(parse_page).transpose()?,
+        indexable: body.indexable.unwrap_or(kind == LinkKind::Page),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        published_version: None,
+    };
+    validate(&link)?;
+    let mut attempts = 0;
+    loop {
+        match state.store.create_link(&link).await {
+            Ok(()) => break,
+            Err(StoreError::CodeTaken) if !chosen_code && attempts < CODE_ATTEMPTS => {
+                attempts += 1;
+                link.code = random_code()?;
+            }
+            Err(StoreError::CodeTaken) => {
+                return Err(ApiError::conflict(
+                    "code_taken",
+                    format!("the code {} is already in use", link.code),
+                ));
+            }
+            Err(other) => return Err(ApiError::internal(other)),
+        }
+    }
+    // Published before the short URL is handed out, so a first scan finds it.
+    if state
+        .publishing
+        .publish(&link, now)
+        .await
+        .map_err(ApiError::internal)?
+    {
+        link.published_version = Some(link.version);
+    }
+    Ok((StatusCode::CREATED, Json(view(&state, link))))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListParams {
+    limit: Option<usize>,
+    cursor: Option<String>,
+    q: Option<String>,
+    tag: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LinkList {
+    items: Vec<LinkView>,
+    next_cursor: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<ListParams>,
+) -> ApiResult<Json<LinkList>> {
+    let limit = params.limit.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+        return Err(ApiError::invalid(
+            "limit",
+            format!("must be 1 to {MAX_PAGE_SIZE}"),
+        ));
+    }
+    let tag = params
+        .tag
+        .as_deref()
+        .map(Tag::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid("tag", e.to_string()))?;
+    let query = LinkQuery {
+        limit,
+        cursor: params.cursor,
+        text: params.q.filter(|q| !q.trim().is_empty()),
+        tag,
+    };
+    let page = state
+        .store
+        .links(&caller.workspace_id, &query)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(Json(LinkList {
+        items: page.items.into_iter().map(|l| view(&state, l)).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+async fn owned_link(state: &AppState, caller: &Caller, id: &str) -> ApiResult<Link> {
+    let id = LinkId::parse(id).map_err(|_| ApiError::not_found("link"))?;
+    state
+        .store
+        .link(&caller.workspace_id, &id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::not_found("link"))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<LinkView>> {
+    let link = owned_link(&state, &caller, &id).await?;
+    Ok(Json(view(&state, link)))
+}
+
+/// `If-Match: "3"` (or `3`) — the version the client edited.
+fn if_match(headers: &HeaderMap) -> ApiResult<Option<u64>> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|v| v.parse().ok())
+        .map(Some)
+        .ok_or_else(|| ApiError::bad_request("If-Match must be a link version, e.g. \"3\""))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ValidJson(patch): ValidJson<LinkPatch>,
+) -> ApiResult<Json<LinkView>> {
+    caller.require_write()?;
+    let stored = owned_link(&state, &caller, &id).await?;
+    let expected = if_match(&headers)?
+        .or(patch.version)
+        .unwrap_or(stored.version);
+    if expected != stored.version {
+        return Err(version_conflict(stored.version));
+    }
+    let now = state.now_ms();
+    let mut link = stored.clone();
+    if let Some(code) = patch.code {
+        link.code = code;
+    }
+    if let Some(destination) = patch.destination {
+        link.destination = destination;
+    }
+    if let Some(status) = patch.redirect_status {
+        link.redirect_status = status;
+    }
+    if let Some(title) = patch.title {
+        link.title = title;
+    }
+    if let Some(tags) = patch.tags {
+        link.tags = tags;
+    }
+    if let Some(utm) = patch.utm {
+        link.utm = utm;
+    }
+    if let Some(rules) = patch.rules {
+        link.rules = rules;
+    }
+    if let Some(variants) = patch.variants {
+        link.variants = variants;
+    }
+    if let Some(expires_at) = patch.expires_at {
+        link.expires_at = expires_at.map(|t| t.timestamp_millis());
+    }
+    if let Some(max_scans) = patch.max_scans {
+        link.max_scans = max_scans;
+    }
+    if let Some(password) = patch.password {
+        link.password = password.as_deref().map(verifier).transpose()?;
+    }
+    if let Some(page) = patch.page {
+        link.page = page.as_ref().map(parse_page).transpose()?;
+    }
+    if let Some(indexable) = patch.indexable {
+        link.indexable = indexable;
+    }
+    link.version = stored.version.saturating_add(1);
+    link.updated_at = now;
+    validate(&link)?;
+    match state.store.update_link(&link, stored.version).await {
+        Ok(()) => {}
+        Err(StoreError::VersionConflict { current }) => return Err(version_conflict(current)),
+        Err(StoreError::CodeTaken) => {
+            return Err(ApiError::conflict(
+                "code_taken",
+                format!("the code {} is already in use", link.code),
+            ));
+        }
+        Err(other) => return Err(ApiError::internal(other)),
+    }
+    if stored.code != link.code {
+        state
+            .publishing
+            .unpublish(&stored, now)
+            .await
+            .map_err(ApiError::internal)?;
+    }
+    if state
+        .publishing
+        .publish(&link, now)
+        .await
+        .map_err(ApiError::internal)?
+    {
+        link.published_version = Some(link.version);
+    }
+    Ok(Json(view(&state, link)))
+}
+
+fn version_conflict(current: u64) -> ApiError {
+    ApiError::conflict(
+        "version_conflict",
+        format!("the link changed since you read it (now version {current}); reload and retry"),
+    )
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    caller.require_write()?;
+    let link = owned_link(&state, &caller, &id).await?;
+    let removed = state
+        .store
+        .delete_link(&caller.workspace_id, &link.id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::not_found("link"))?;
+    state
+        .publishing
+        .unpublish(&removed, state.now_ms())
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,4 @@
+//! Handlers: translate HTTP to domain calls and back, nothing more.
+
+pub mod auth;
+pub mod links;

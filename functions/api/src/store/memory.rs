@@ -1,0 +1,338 @@
+//! The embedded adapter: the whole store in one mutex. The local default
+//! (no AWS needed) and the fast half of the contract suite.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard};
+
+use async_trait::async_trait;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use scanly_shared::Email;
+use scanly_shared::ids::{LinkId, UserId, WorkspaceId};
+
+use super::{Accounts, LinkPage, LinkQuery, Links, Outbox, Rotation, Sessions, StoreError};
+use crate::model::{Link, PublishJob, Role, Session, User, Workspace};
+
+#[derive(Debug, Default)]
+struct State {
+    users: HashMap<UserId, User>,
+    user_by_email: HashMap<String, UserId>,
+    workspaces: HashMap<WorkspaceId, Workspace>,
+    /// (workspace, user) → role, in joining order per user.
+    members: BTreeMap<(UserId, i64, WorkspaceId), Role>,
+    sessions: HashMap<String, Session>,
+    /// family → the one current token hash; absent when revoked.
+    families: HashMap<String, String>,
+    links: HashMap<(WorkspaceId, LinkId), Link>,
+    /// `host/code` → the link holding it.
+    codes: HashMap<String, (WorkspaceId, LinkId)>,
+    outbox: BTreeMap<String, PublishJob>,
+}
+
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn state(&self) -> Result<MutexGuard<'_, State>, StoreError> {
+        self.state
+            .lock()
+            .map_err(|_| StoreError::Unavailable("the embedded store was poisoned".into()))
+    }
+}
+
+fn code_key(link: &Link) -> String {
+    format!("{}/{}", link.host, link.code)
+}
+
+/// Opaque to clients: the position after the last link of a page.
+fn encode_cursor(link: &Link) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}|{}", link.created_at, link.id))
+}
+
+fn decode_cursor(cursor: &str) -> Option<(i64, String)> {
+    let raw = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    let text = String::from_utf8(raw).ok()?;
+    let (at, id) = text.split_once('|')?;
+    Some((at.parse().ok()?, id.to_owned()))
+}
+
+fn matches(link: &Link, query: &LinkQuery) -> bool {
+    let tag_ok = query.tag.as_ref().is_none_or(|tag| link.tags.contains(tag));
+    let text_ok = query.text.as_ref().is_none_or(|text| {
+        let text = text.to_lowercase();
+        let hay = [
+            Some(link.code.as_str().to_lowercase()),
+            link.title.as_ref().map(|t| t.as_str().to_lowercase()),
+            link.destination.as_ref().map(|d| d.as_str().to_lowercase()),
+        ];
+        hay.iter().flatten().any(|h| h.contains(&text))
+    });
+    tag_ok && text_ok
+}
+
+#[async_trait]
+impl Accounts for MemoryStore {
+    async fn create_account(&self, user: &User, workspace: &Workspace) -> Result<(), StoreError> {
+        let mut state = self.state()?;
+        let email = user.email.as_str().to_lowercase();
+        if state.user_by_email.contains_key(&email) {
+            return Err(StoreError::EmailTaken);
+        }
+        state.user_by_email.insert(email, user.id.clone());
+        state.users.insert(user.id.clone(), user.clone());
+        state
+            .workspaces
+            .insert(workspace.id.clone(), workspace.clone());
+        state.members.insert(
+            (user.id.clone(), workspace.created_at, workspace.id.clone()),
+            Role::Owner,
+        );
+        Ok(())
+    }
+
+    async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        let state = self.state()?;
+        Ok(state
+            .user_by_email
+            .get(&email.as_str().to_lowercase())
+            .and_then(|id| state.users.get(id))
+            .cloned())
+    }
+
+    async fn user(&self, id: &UserId) -> Result<Option<User>, StoreError> {
+        Ok(self.state()?.users.get(id).cloned())
+    }
+
+    async fn workspaces_of(&self, user: &UserId) -> Result<Vec<(Workspace, Role)>, StoreError> {
+        let state = self.state()?;
+        Ok(state
+            .members
+            .iter()
+            .filter(|((member, _, _), _)| member == user)
+            .filter_map(|((_, _, ws), role)| state.workspaces.get(ws).map(|w| (w.clone(), *role)))
+            .collect())
+    }
+
+    async fn role(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+    ) -> Result<Option<Role>, StoreError> {
+        let state = self.state()?;
+        Ok(state
+            .members
+            .iter()
+            .find(|((member, _, ws), _)| member == user && ws == workspace)
+            .map(|(_, role)| *role))
+    }
+}
+
+#[async_trait]
+impl Sessions for MemoryStore {
+    async fn start_session(&self, session: &Session) -> Result<(), StoreError> {
+        let mut state = self.state()?;
+        state
+            .families
+            .insert(session.family.clone(), session.token_hash.clone());
+        state
+            .sessions
+            .insert(session.token_hash.clone(), session.clone());
+        Ok(())
+    }
+
+    async fn rotate_session(
+        &self,
+        presented_hash: &str,
+        next_hash: &str,
+        next_expires_at: i64,
+        now_ms: i64,
+    ) -> Result<Rotation, StoreError> {
+        let mut state = self.state()?;
+        let Some(presented) = state.sessions.get(presented_hash).cloned() else {
+            return Ok(Rotation::Unknown);
+        };
+        let current = state.families.get(&presented.family).cloned();
+        if current.as_deref() != Some(presented_hash) {
+            // An exchanged (or revoked) token came back: end the family.
+            state.families.remove(&presented.family);
+            return Ok(Rotation::Reused);
+        }
+        if presented.expires_at <= now_ms {
+            return Ok(Rotation::Unknown);
+        }
+        let next = Session {
+            family: presented.family.clone(),
+            token_hash: next_hash.to_owned(),
+            user_id: presented.user_id.clone(),
+            expires_at: next_expires_at,
+        };
+        state
+            .families
+            .insert(next.family.clone(), next.token_hash.clone());
+        state.sessions.insert(next.token_hash.clone(), next);
+        Ok(Rotation::Rotated(presented.user_id))
+    }
+
+    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let mut state = self.state()?;
+        if let Some(family) = state.sessions.get(token_hash).map(|s| s.family.clone()) {
+            state.families.remove(&family);
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Links for MemoryStore {
+    async fn create_link(&self, link: &Link) -> Result<(), StoreError> {
+        let mut state = self.state()?;
+        let code = code_key(link);
+        if state.codes.contains_key(&code) {
+            return Err(StoreError::CodeTaken);
+        }
+        state
+            .codes
+            .insert(code, (link.workspace_id.clone(), link.id.clone()));
+        state
+            .links
+            .insert((link.workspace_id.clone(), link.id.clone()), link.clone());
+        Ok(())
+    }
+
+    async fn link(&self, workspace: &WorkspaceId, id: &LinkId) -> Result<Option<Link>, StoreError> {
+        Ok(self
+            .state()?
+            .links
+            .get(&(workspace.clone(), id.clone()))
+            .cloned())
+    }
+
+    async fn links(
+        &self,
+        workspace: &WorkspaceId,
+        query: &LinkQuery,
+    ) -> Result<LinkPage, StoreError> {
+        let state = self.state()?;
+        let after = query.cursor.as_deref().and_then(decode_cursor);
+        let mut items: Vec<&Link> = state
+            .links
+            .iter()
+            .filter(|((ws, _), _)| ws == workspace)
+            .map(|(_, link)| link)
+            .filter(|link| matches(link, query))
+            .collect();
+        // Newest first; the id breaks ties so the order is total.
+        items.sort_by(|a, b| (b.created_at, b.id.as_str()).cmp(&(a.created_at, a.id.as_str())));
+        let items: Vec<Link> = items
+            .into_iter()
+            .filter(|link| {
+                after
+                    .as_ref()
+                    .is_none_or(|(at, id)| (link.created_at, link.id.as_str()) < (*at, id.as_str()))
+            })
+            .take(query.limit.saturating_add(1))
+            .cloned()
+            .collect();
+        let more = items.len() > query.limit;
+        let items: Vec<Link> = items.into_iter().take(query.limit).collect();
+        let next_cursor = more.then(|| items.last().map(encode_cursor)).flatten();
+        Ok(LinkPage { items, next_cursor })
+    }
+
+    async fn update_link(&self, link: &Link, expected_version: u64) -> Result<(), StoreError> {
+        let mut state = self.state()?;
+        let key = (link.workspace_id.clone(), link.id.clone());
+        let Some(stored) = state.links.get(&key).cloned() else {
+            return Err(StoreError::VersionConflict { current: 0 });
+        };
+        if stored.version != expected_version {
+            return Err(StoreError::VersionConflict {
+                current: stored.version,
+            });
+        }
+        let (old_code, new_code) = (code_key(&stored), code_key(link));
+        if old_code != new_code {
+            if state.codes.contains_key(&new_code) {
+                return Err(StoreError::CodeTaken);
+            }
+            state.codes.remove(&old_code);
+            state.codes.insert(new_code, key.clone());
+        }
+        state.links.insert(key, link.clone());
+        Ok(())
+    }
+
+    async fn delete_link(
+        &self,
+        workspace: &WorkspaceId,
+        id: &LinkId,
+    ) -> Result<Option<Link>, StoreError> {
+        let mut state = self.state()?;
+        let removed = state.links.remove(&(workspace.clone(), id.clone()));
+        if let Some(link) = &removed {
+            state.codes.remove(&code_key(link));
+        }
+        Ok(removed)
+    }
+
+    async fn mark_published(
+        &self,
+        workspace: &WorkspaceId,
+        id: &LinkId,
+        version: u64,
+    ) -> Result<(), StoreError> {
+        let mut state = self.state()?;
+        if let Some(link) = state.links.get_mut(&(workspace.clone(), id.clone())) {
+            link.published_version = link.published_version.max(Some(version));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Outbox for MemoryStore {
+    async fn enqueue(&self, job: &PublishJob) -> Result<(), StoreError> {
+        self.state()?.outbox.insert(job.key(), job.clone());
+        Ok(())
+    }
+
+    async fn due_jobs(&self, now_ms: i64, limit: usize) -> Result<Vec<PublishJob>, StoreError> {
+        let state = self.state()?;
+        let mut due: Vec<PublishJob> = state
+            .outbox
+            .values()
+            .filter(|job| job.next_attempt_at <= now_ms)
+            .cloned()
+            .collect();
+        due.sort_by_key(|job| job.next_attempt_at);
+        due.truncate(limit);
+        Ok(due)
+    }
+
+    async fn complete(&self, job: &PublishJob) -> Result<(), StoreError> {
+        let mut state = self.state()?;
+        let current = state.outbox.get(&job.key());
+        if current.is_some_and(|c| c.version == job.version && c.op == job.op) {
+            state.outbox.remove(&job.key());
+        }
+        Ok(())
+    }
+
+    async fn reschedule(&self, job: &PublishJob) -> Result<(), StoreError> {
+        let mut state = self.state()?;
+        let superseded = state
+            .outbox
+            .get(&job.key())
+            .is_some_and(|c| c.version != job.version || c.op != job.op);
+        if !superseded {
+            state.outbox.insert(job.key(), job.clone());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,125 @@
+//! Narrow ports, one per capability. Every tenant-owned operation takes the
+//! `WorkspaceId` and adapters build their keys from it, so isolation holds
+//! in the data layer, not only in handlers. Two adapters: `memory` (the
+//! local default and fast tests) and DynamoDB; one contract suite runs
+//! against both.
+
+pub mod memory;
+
+use async_trait::async_trait;
+use scanly_shared::Email;
+use scanly_shared::ids::{LinkId, UserId, WorkspaceId};
+use scanly_shared::label::Tag;
+
+use crate::model::{Link, PublishJob, Role, Session, User, Workspace};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("the code is already in use on this host")]
+    CodeTaken,
+    #[error("the link changed since it was read (version {current})")]
+    VersionConflict { current: u64 },
+    #[error("the store is unavailable: {0}")]
+    Unavailable(String),
+}
+
+#[async_trait]
+pub trait Accounts: Send + Sync {
+    /// The user, their personal workspace and their owner membership, at
+    /// once; `EmailTaken` if the email is registered.
+    async fn create_account(&self, user: &User, workspace: &Workspace) -> Result<(), StoreError>;
+    async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError>;
+    async fn user(&self, id: &UserId) -> Result<Option<User>, StoreError>;
+    /// The user's workspaces, personal one first.
+    async fn workspaces_of(&self, user: &UserId) -> Result<Vec<(Workspace, Role)>, StoreError>;
+    async fn role(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+    ) -> Result<Option<Role>, StoreError>;
+}
+
+/// What exchanging a refresh token found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rotation {
+    Rotated(UserId),
+    /// The token was already exchanged: its family is now revoked.
+    Reused,
+    Unknown,
+}
+
+#[async_trait]
+pub trait Sessions: Send + Sync {
+    async fn start_session(&self, session: &Session) -> Result<(), StoreError>;
+    /// Replaces the presented token by `next_hash` in the same family, if
+    /// the presented one is current and unexpired.
+    async fn rotate_session(
+        &self,
+        presented_hash: &str,
+        next_hash: &str,
+        next_expires_at: i64,
+        now_ms: i64,
+    ) -> Result<Rotation, StoreError>;
+    /// Ends the family `token_hash` belongs to.
+    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError>;
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkQuery {
+    pub limit: usize,
+    pub cursor: Option<String>,
+    /// Case-insensitive text in the code, title or destination.
+    pub text: Option<String>,
+    pub tag: Option<Tag>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkPage {
+    pub items: Vec<Link>,
+    pub next_cursor: Option<String>,
+}
+
+#[async_trait]
+pub trait Links: Send + Sync {
+    /// Claims `host/code` and stores the link; `CodeTaken` if claimed.
+    async fn create_link(&self, link: &Link) -> Result<(), StoreError>;
+    async fn link(&self, workspace: &WorkspaceId, id: &LinkId) -> Result<Option<Link>, StoreError>;
+    /// Newest first.
+    async fn links(
+        &self,
+        workspace: &WorkspaceId,
+        query: &LinkQuery,
+    ) -> Result<LinkPage, StoreError>;
+    /// Stores `link` if the stored version is `expected_version`; a changed
+    /// code is claimed (and the old one released) in the same write.
+    async fn update_link(&self, link: &Link, expected_version: u64) -> Result<(), StoreError>;
+    /// Removes the link and releases its code; the removed link, if any.
+    async fn delete_link(
+        &self,
+        workspace: &WorkspaceId,
+        id: &LinkId,
+    ) -> Result<Option<Link>, StoreError>;
+    /// Records that the edge confirmed `version` (never moves backwards).
+    async fn mark_published(
+        &self,
+        workspace: &WorkspaceId,
+        id: &LinkId,
+        version: u64,
+    ) -> Result<(), StoreError>;
+}
+
+#[async_trait]
+pub trait Outbox: Send + Sync {
+    /// Adds or supersedes the job for the same link and code.
+    async fn enqueue(&self, job: &PublishJob) -> Result<(), StoreError>;
+    async fn due_jobs(&self, now_ms: i64, limit: usize) -> Result<Vec<PublishJob>, StoreError>;
+    /// Removes the job if it is still the one that was attempted.
+    async fn complete(&self, job: &PublishJob) -> Result<(), StoreError>;
+    async fn reschedule(&self, job: &PublishJob) -> Result<(), StoreError>;
+}
+
+/// Everything the API needs, as one object to share.
+pub trait Store: Accounts + Sessions + Links + Outbox {}
+impl<T: Accounts + Sessions + Links + Outbox> Store for T {}

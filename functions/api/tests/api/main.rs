@@ -1,0 +1,13 @@
+//! The API as its clients see it: in-process requests through the router,
+//! the embedded store, and a stand-in edge that checks signatures.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod helpers;
+
+mod auth;
+mod links;
