@@ -4,12 +4,15 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::routing::{get, post, put};
+use std::time::Duration;
+use tower_http::cors::CorsLayer;
 
 use crate::config::ApiConfig;
 use crate::extract::MAX_BODY_BYTES;
 use crate::publish::{EdgePublisher, Publishing};
-use crate::routes::{auth, links};
+use crate::routes::{auth, bulk, links};
 use crate::store::Store;
 
 /// Milliseconds since the epoch; injected so tests can move time.
@@ -51,18 +54,49 @@ impl std::fmt::Debug for AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let router = Router::new()
         .route("/v1/auth/signup", post(auth::signup))
         .route("/v1/auth/login", post(auth::login))
         .route("/v1/auth/refresh", post(auth::refresh))
         .route("/v1/auth/logout", post(auth::logout))
         .route("/v1/me", get(auth::me))
         .route("/v1/links", post(links::create).get(links::list))
+        .route("/v1/links/bulk", post(bulk::bulk_create))
         .route(
             "/v1/links/{id}",
             get(links::get).patch(links::update).delete(links::delete),
         )
+        .route("/v1/links/{id}/page", put(links::replace_page))
         .fallback(|| async { crate::error::ApiError::not_found("endpoint") })
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    let cors = state.config.spa_origin.as_deref().and_then(cors_for);
+    let router = router.with_state(state);
+    match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
+/// Only the SPA's origin may call the API from a browser.
+fn cors_for(origin: &str) -> Option<CorsLayer> {
+    let origin = HeaderValue::from_str(origin).ok()?;
+    Some(
+        CorsLayer::new()
+            .allow_origin(origin)
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::IF_MATCH,
+                HeaderName::from_static("x-workspace-id"),
+            ])
+            .expose_headers([header::RETRY_AFTER])
+            .max_age(Duration::from_secs(600)),
+    )
 }

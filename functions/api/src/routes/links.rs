@@ -116,7 +116,7 @@ fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-fn view(state: &AppState, link: Link) -> LinkView {
+pub(crate) fn view(state: &AppState, link: Link) -> LinkView {
     let short_url = if Some(&link.host) == default_host(state).ok().as_ref() {
         format!("{}/{}", state.config.edge_base_url, link.code)
     } else {
@@ -210,13 +210,24 @@ pub async fn create(
     ValidJson(body): ValidJson<NewLink>,
 ) -> ApiResult<(StatusCode, Json<LinkView>)> {
     caller.require_write()?;
+    let link = create_link(&state, &caller, body).await?;
+    Ok((StatusCode::CREATED, Json(view(&state, link))))
+}
+
+/// Validates, stores (claiming the code) and publishes one new link; a
+/// link that fails any step leaves nothing behind.
+pub(crate) async fn create_link(
+    state: &AppState,
+    caller: &Caller,
+    body: NewLink,
+) -> ApiResult<Link> {
     let now = state.now_ms();
     let kind = body.kind.unwrap_or(LinkKind::Redirect);
     let chosen_code = body.code.is_some();
     let mut link = Link {
         id: LinkId::parse(&new_id("lnk")).map_err(ApiError::internal)?,
         workspace_id: caller.workspace_id.clone(),
-        host: default_host(&state)?,
+        host: default_host(state)?,
         code: match body.code {
             Some(code) => code,
             None => random_code()?,
@@ -266,7 +277,7 @@ pub async fn create(
     {
         link.published_version = Some(link.version);
     }
-    Ok((StatusCode::CREATED, Json(view(&state, link))))
+    Ok(link)
 }
 
 #[derive(Debug, Deserialize)]
@@ -409,6 +420,17 @@ pub async fn update(
     }
     link.version = stored.version.saturating_add(1);
     link.updated_at = now;
+    save_and_publish(&state, &stored, link, now).await
+}
+
+/// Stores an edited link over `stored` (same version or conflict) and
+/// publishes it; a changed code is unpublished from the edge.
+async fn save_and_publish(
+    state: &AppState,
+    stored: &Link,
+    mut link: Link,
+    now: i64,
+) -> ApiResult<Json<LinkView>> {
     validate(&link)?;
     match state.store.update_link(&link, stored.version).await {
         Ok(()) => {}
@@ -424,7 +446,7 @@ pub async fn update(
     if stored.code != link.code {
         state
             .publishing
-            .unpublish(&stored, now)
+            .unpublish(stored, now)
             .await
             .map_err(ApiError::internal)?;
     }
@@ -436,7 +458,7 @@ pub async fn update(
     {
         link.published_version = Some(link.version);
     }
-    Ok(Json(view(&state, link)))
+    Ok(Json(view(state, link)))
 }
 
 fn version_conflict(current: u64) -> ApiError {
@@ -465,4 +487,32 @@ pub async fn delete(
         .await
         .map_err(ApiError::internal)?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `PUT /v1/links/{id}/page`: replaces a page link's page.
+pub async fn replace_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ValidJson(page): ValidJson<serde_json::Value>,
+) -> ApiResult<Json<LinkView>> {
+    caller.require_write()?;
+    let stored = owned_link(&state, &caller, &id).await?;
+    if stored.kind != LinkKind::Page {
+        return Err(ApiError::invalid("page", "only page links have a page"));
+    }
+    if let Some(expected) = if_match(&headers)?
+        && expected != stored.version
+    {
+        return Err(version_conflict(stored.version));
+    }
+    let now = state.now_ms();
+    let link = Link {
+        page: Some(parse_page(&page)?),
+        version: stored.version.saturating_add(1),
+        updated_at: now,
+        ..stored.clone()
+    };
+    save_and_publish(&state, &stored, link, now).await
 }

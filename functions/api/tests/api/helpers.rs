@@ -22,6 +22,7 @@ use tower::ServiceExt;
 pub const SECRET: &str = "api-tests-signing-secret-0123456789abcdef";
 pub const JWT_SECRET: &str = "api-tests-jwt-secret-0123456789abcdefghij";
 pub const EDGE_BASE: &str = "https://scn.test";
+pub const SPA_ORIGIN: &str = "https://app.scn.test";
 /// 2026-11-20T12:00:00Z.
 pub const START_MS: i64 = 1_795_176_000_000;
 
@@ -143,6 +144,7 @@ pub async fn spawn_app() -> TestApp {
         ("SCANLY_EDGE_PUBLISH_URL", edge_url.clone()),
         ("SCANLY_SIGNING_SECRET", SECRET.to_owned()),
         ("SCANLY_JWT_SECRET", JWT_SECRET.to_owned()),
+        ("SCANLY_SPA_ORIGIN", SPA_ORIGIN.to_owned()),
     ]);
     let config = ApiConfig::from_vars(|name| vars.get(name).cloned()).unwrap();
     let publisher = Arc::new(HttpEdgePublisher::new(

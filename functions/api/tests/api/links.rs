@@ -348,3 +348,63 @@ async fn bodies_over_one_mebibyte_are_refused() {
     assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(response.error_code(), "payload_too_large");
 }
+
+#[tokio::test]
+async fn a_page_link_gets_its_page_replaced_and_republished() {
+    let app = spawn_app().await;
+    let rosa = app.sign_up("rosa@cafe.example").await;
+    let created = app
+        .create_link(
+            &rosa,
+            json!({"code": "hello", "kind": "page", "page": {"title": "Hello", "blocks": []}}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(
+        created.body["indexable"], true,
+        "pages are indexable by default"
+    );
+    let path = format!("/v1/links/{}/page", created.body["id"].as_str().unwrap());
+    let token = Some(rosa.access_token.as_str());
+    let replaced = app
+        .call(
+            "PUT",
+            &path,
+            token,
+            Some(json!({"title": "Bonjour", "blocks": [{"type": "heading", "text": "Menu"}]})),
+        )
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+    assert_eq!(replaced.body["page"]["title"], "Bonjour");
+    let record = app.edge.record("scn.test", "hello").unwrap();
+    assert_eq!(record.page.unwrap().title, "Bonjour");
+    assert_eq!(record.version, 2);
+
+    let invalid = app
+        .call(
+            "PUT",
+            &path,
+            token,
+            Some(json!({"title": "", "blocks": []})),
+        )
+        .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        invalid.error_message().starts_with("page"),
+        "{}",
+        invalid.error_message()
+    );
+
+    let redirect = app
+        .create_link(&rosa, json!({"destination": "https://cafe.example/"}))
+        .await;
+    let not_a_page = app
+        .call(
+            "PUT",
+            &format!("/v1/links/{}/page", redirect.body["id"].as_str().unwrap()),
+            token,
+            Some(json!({"title": "x", "blocks": []})),
+        )
+        .await;
+    assert_eq!(not_a_page.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -10,4 +10,6 @@
 mod helpers;
 
 mod auth;
+mod bulk;
+mod cors;
 mod links;
