@@ -11,6 +11,7 @@ use tower_http::cors::CorsLayer;
 
 use crate::config::ApiConfig;
 use crate::extract::MAX_BODY_BYTES;
+use crate::limits::{Counters, MemoryCounters};
 use crate::publish::{EdgePublisher, Publishing};
 use crate::routes::{auth, bulk, links};
 use crate::store::Store;
@@ -23,6 +24,7 @@ pub struct AppState {
     pub config: Arc<ApiConfig>,
     pub store: Arc<dyn Store>,
     pub publishing: Arc<Publishing>,
+    pub counters: Arc<dyn Counters>,
     pub clock: Clock,
 }
 
@@ -32,12 +34,17 @@ impl AppState {
             config: Arc::new(config),
             publishing: Arc::new(Publishing::new(Arc::clone(&store), edge)),
             store,
+            counters: Arc::new(MemoryCounters::default()),
             clock: Arc::new(|| chrono::Utc::now().timestamp_millis()),
         }
     }
 
     pub fn with_clock(self, clock: Clock) -> Self {
         Self { clock, ..self }
+    }
+
+    pub fn with_counters(self, counters: Arc<dyn Counters>) -> Self {
+        Self { counters, ..self }
     }
 
     pub fn now_ms(&self) -> i64 {

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::limits::{self, Limit};
 use crate::model::Role;
 
 /// Bodies above this are refused with 413.
@@ -156,6 +157,9 @@ impl FromRequestParts<AppState> for Caller {
                 (workspace.id, role)
             }
         };
+        let limit = Limit::per_minute(u64::from(state.config.rate_limit_per_minute));
+        let key = format!("rl:ws:{workspace_id}");
+        limits::enforce(state.counters.as_ref(), &key, limit, state.now_ms()).await?;
         Ok(Self {
             user_id,
             workspace_id,

@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod ids;
+pub mod limits;
 pub mod model;
 pub mod publish;
 pub mod routes;

@@ -13,12 +13,17 @@ use crate::auth::secret_tokens::RefreshToken;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Authenticated, ValidJson};
 use crate::ids::new_id;
+use crate::limits::{self, Limit};
 use crate::model::{Role, Session, User, Workspace};
 use crate::store::{Rotation, StoreError};
 
 /// Refresh tokens live 30 days; each use replaces the token.
 const REFRESH_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 const MAX_NAME_CHARS: usize = 100;
+const LOGIN_ATTEMPTS: Limit = Limit {
+    requests: 10,
+    window_ms: 15 * 60 * 1000,
+};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -170,6 +175,16 @@ pub async fn login(
     ValidJson(body): ValidJson<LogIn>,
 ) -> ApiResult<Json<Tokens>> {
     let refused = || ApiError::unauthorized("the email or password is wrong");
+    // Guessing one account's password is slowed to 10 tries a quarter hour.
+    let account: String = body.email.trim().to_lowercase().chars().take(254).collect();
+    let attempts_key = format!("rl:login:{account}");
+    limits::enforce(
+        state.counters.as_ref(),
+        &attempts_key,
+        LOGIN_ATTEMPTS,
+        state.now_ms(),
+    )
+    .await?;
     let user = match Email::parse(&body.email) {
         Ok(email) => state
             .store

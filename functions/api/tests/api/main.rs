@@ -12,4 +12,5 @@ mod helpers;
 mod auth;
 mod bulk;
 mod cors;
+mod limits;
 mod links;
