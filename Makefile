@@ -4,7 +4,7 @@ SHELL := /usr/bin/env bash
 CARGO ?= cargo
 SHARED := scanly-shared
 
-.PHONY: help test fmt fmt-check lint unit wasm edge edge-tools edge-dry-run bench bench-edge dev setup
+.PHONY: api help test fmt fmt-check lint unit wasm edge edge-tools edge-dry-run bench bench-edge dev setup
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ bench: setup ## Criterion benchmarks of the domain core, summarised for BENCHMAR
 
 bench-edge: setup edge-tools ## The Worker vs a minimal JS Worker under wrk, in workerd
 	bash tests/bench/edge.sh
+
+api: ## Run the management API locally on :8788 (embedded store)
+	bash scripts/api-local.sh
 
 dev: setup ## Run what exists locally (the full platform arrives with the local-platform issue)
 	bash scripts/dev.sh
