@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/auth/refresh", post(auth::refresh))
         .route("/v1/auth/logout", post(auth::logout))
         .route("/v1/me", get(auth::me))
+        .route("/v1/openapi.json", get(crate::openapi::document))
         .route("/v1/links", post(links::create).get(links::list))
         .route("/v1/links/bulk", post(bulk::bulk_create))
         .route(

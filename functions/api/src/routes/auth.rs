@@ -6,11 +6,12 @@ use axum::http::StatusCode;
 use scanly_shared::Email;
 use scanly_shared::ids::{UserId, WorkspaceId};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::auth::password::{AccountPassword, dummy_verify, hash_password, verify_password};
 use crate::auth::secret_tokens::RefreshToken;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Authenticated, ValidJson};
 use crate::ids::new_id;
 use crate::limits::{self, Limit};
@@ -25,42 +26,48 @@ const LOGIN_ATTEMPTS: Limit = Limit {
     window_ms: 15 * 60 * 1000,
 };
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignUp {
+    #[schema(value_type = String, format = "email")]
     email: Email,
+    /// 10 to 256 characters.
     password: String,
     name: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogIn {
     email: String,
     password: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     refresh_token: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {
+    #[schema(value_type = String)]
     id: UserId,
+    #[schema(value_type = String, format = "email")]
     email: Email,
     name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct WorkspaceView {
+    #[schema(value_type = String)]
     id: WorkspaceId,
     name: String,
+    #[schema(value_type = String, example = "owner")]
     role: Role,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Tokens {
     access_token: String,
     refresh_token: String,
@@ -136,6 +143,8 @@ async fn personal_workspace(state: &AppState, user: &UserId) -> ApiResult<(Works
         .ok_or_else(|| ApiError::internal("a user without a workspace"))
 }
 
+#[utoipa::path(post, path = "/v1/auth/signup", tag = "auth", request_body = SignUp,
+    responses((status = 201, body = Tokens), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn signup(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<SignUp>,
@@ -170,6 +179,8 @@ pub async fn signup(
     Ok((StatusCode::CREATED, Json(issue(&state, &user).await?)))
 }
 
+#[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LogIn,
+    responses((status = 200, body = Tokens), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<LogIn>,
@@ -204,6 +215,8 @@ pub async fn login(
     Ok(Json(issue(&state, &user).await?))
 }
 
+#[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = Tokens), (status = 401, body = ErrorBody)))]
 pub async fn refresh(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<RefreshRequest>,
@@ -256,6 +269,8 @@ pub async fn refresh(
     }))
 }
 
+#[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses((status = 204)))]
 pub async fn logout(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<RefreshRequest>,
@@ -270,12 +285,14 @@ pub async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Me {
     user: UserView,
     workspaces: Vec<WorkspaceView>,
 }
 
+#[utoipa::path(get, path = "/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 pub async fn me(
     State(state): State<AppState>,
     Authenticated(user_id): Authenticated,

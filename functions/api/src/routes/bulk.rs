@@ -16,7 +16,7 @@ use crate::routes::links::{LinkView, NewLink, create_link, view};
 
 pub const MAX_BULK_ROWS: usize = 1_000;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RowResult {
     /// 1-based: the array index + 1, or the CSV line after the header.
     row: usize,
@@ -24,10 +24,11 @@ pub struct RowResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     link: Option<LinkView>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
     error: Option<Value>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BulkOutcome {
     created: usize,
     failed: usize,
@@ -92,6 +93,9 @@ fn error_json(error: &ApiError) -> Value {
     json!({ "code": error.code, "message": error.message })
 }
 
+#[utoipa::path(post, path = "/v1/links/bulk", tag = "links", security(("bearer" = [])),
+    request_body(content = Vec<NewLink>, description = "A JSON array of links, or text/csv with a header row"),
+    responses((status = 200, body = BulkOutcome), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn bulk_create(
     State(state): State<AppState>,
     caller: Caller,

@@ -14,9 +14,10 @@ use scanly_shared::rules::{Rule, Variant};
 use scanly_shared::utm::Utm;
 use scanly_shared::{Destination, DomainError, Hostname, ShortCode};
 use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
 
 use crate::app::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Caller, ValidJson};
 use crate::ids::new_id;
 use crate::model::Link;
@@ -27,25 +28,38 @@ const MAX_PAGE_SIZE: usize = 100;
 /// Generated codes collide rarely (56^7); a few retries make it never.
 const CODE_ATTEMPTS: usize = 5;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewLink {
+    /// 3–64 of `[A-Za-z0-9_-]`; generated (7 characters) when absent.
+    #[schema(value_type = Option<String>)]
     code: Option<ShortCode>,
+    #[schema(value_type = Option<String>, example = "redirect")]
     kind: Option<LinkKind>,
+    /// http(s) only; required for redirect links.
+    #[schema(value_type = Option<String>, format = "uri")]
     destination: Option<Destination>,
+    #[schema(value_type = Option<u16>, example = 302)]
     redirect_status: Option<RedirectStatus>,
+    #[schema(value_type = Option<String>)]
     title: Option<Title>,
     #[serde(default)]
+    #[schema(value_type = Vec<String>)]
     tags: Vec<Tag>,
     #[serde(default)]
+    #[schema(value_type = Object)]
     utm: Utm,
     #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
     rules: Vec<Rule>,
     #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
     variants: Vec<Variant>,
     expires_at: Option<DateTime<Utc>>,
     max_scans: Option<u64>,
+    /// Write-only: stored as a verifier, never returned.
     password: Option<String>,
+    #[schema(value_type = Option<Object>)]
     page: Option<serde_json::Value>,
     indexable: Option<bool>,
 }
@@ -57,26 +71,38 @@ fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkPatch {
+    #[schema(value_type = Option<String>)]
     code: Option<ShortCode>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, format = "uri")]
     destination: Option<Option<Destination>>,
+    #[schema(value_type = Option<u16>)]
     redirect_status: Option<RedirectStatus>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
     title: Option<Option<Title>>,
+    #[schema(value_type = Option<Vec<String>>)]
     tags: Option<Vec<Tag>>,
+    #[schema(value_type = Option<Object>)]
     utm: Option<Utm>,
+    #[schema(value_type = Option<Vec<Object>>)]
     rules: Option<Vec<Rule>>,
+    #[schema(value_type = Option<Vec<Object>>)]
     variants: Option<Vec<Variant>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
     expires_at: Option<Option<DateTime<Utc>>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<u64>)]
     max_scans: Option<Option<u64>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
     password: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Object>)]
     page: Option<Option<serde_json::Value>>,
     indexable: Option<bool>,
     /// Optimistic concurrency, as an alternative to `If-Match`.
@@ -84,26 +110,41 @@ pub struct LinkPatch {
 }
 
 /// A link as the API shows it: every stored field but the password.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct LinkView {
+    #[schema(value_type = String)]
     id: LinkId,
+    #[schema(value_type = String)]
     code: ShortCode,
     short_url: String,
+    #[schema(value_type = String)]
     domain: Hostname,
+    #[schema(value_type = String, example = "redirect")]
     kind: LinkKind,
+    #[schema(value_type = Option<String>, format = "uri")]
     destination: Option<Destination>,
+    #[schema(value_type = u16)]
     redirect_status: RedirectStatus,
+    #[schema(value_type = Option<String>)]
     title: Option<Title>,
+    #[schema(value_type = Vec<String>)]
     tags: Vec<Tag>,
+    #[schema(value_type = Object)]
     utm: Utm,
+    #[schema(value_type = Vec<Object>)]
     rules: Vec<Rule>,
+    #[schema(value_type = Vec<Object>)]
     variants: Vec<Variant>,
+    #[schema(format = "date-time")]
     expires_at: Option<String>,
     max_scans: Option<u64>,
     has_password: bool,
+    #[schema(value_type = Option<Object>)]
     page: Option<Page>,
     indexable: bool,
+    #[schema(format = "date-time")]
     created_at: String,
+    #[schema(format = "date-time")]
     updated_at: String,
     version: u64,
     published_version: Option<u64>,
@@ -204,6 +245,8 @@ fn random_code() -> ApiResult<ShortCode> {
     Ok(code)
 }
 
+#[utoipa::path(post, path = "/v1/links", tag = "links", request_body = NewLink, security(("bearer" = [])),
+    responses((status = 201, body = LinkView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -280,7 +323,7 @@ pub(crate) async fn create_link(
     Ok(link)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ListParams {
     limit: Option<usize>,
     cursor: Option<String>,
@@ -288,12 +331,14 @@ pub struct ListParams {
     tag: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct LinkList {
     items: Vec<LinkView>,
     next_cursor: Option<String>,
 }
 
+#[utoipa::path(get, path = "/v1/links", tag = "links", params(ListParams), security(("bearer" = [])),
+    responses((status = 200, body = LinkList), (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -339,6 +384,8 @@ async fn owned_link(state: &AppState, caller: &Caller, id: &str) -> ApiResult<Li
         .ok_or_else(|| ApiError::not_found("link"))
 }
 
+#[utoipa::path(get, path = "/v1/links/{id}", tag = "links", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = LinkView), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -362,6 +409,8 @@ fn if_match(headers: &HeaderMap) -> ApiResult<Option<u64>> {
         .ok_or_else(|| ApiError::bad_request("If-Match must be a link version, e.g. \"3\""))
 }
 
+#[utoipa::path(patch, path = "/v1/links/{id}", tag = "links", params(("id" = String, Path), ("If-Match" = Option<String>, Header)), request_body = LinkPatch, security(("bearer" = [])),
+    responses((status = 200, body = LinkView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -468,6 +517,8 @@ fn version_conflict(current: u64) -> ApiError {
     )
 }
 
+#[utoipa::path(delete, path = "/v1/links/{id}", tag = "links", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -490,6 +541,8 @@ pub async fn delete(
 }
 
 /// `PUT /v1/links/{id}/page`: replaces a page link's page.
+#[utoipa::path(put, path = "/v1/links/{id}/page", tag = "links", params(("id" = String, Path)), request_body = Object, security(("bearer" = [])),
+    responses((status = 200, body = LinkView), (status = 422, body = ErrorBody)))]
 pub async fn replace_page(
     State(state): State<AppState>,
     caller: Caller,

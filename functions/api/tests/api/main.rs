@@ -14,3 +14,4 @@ mod bulk;
 mod cors;
 mod limits;
 mod links;
+mod openapi;
