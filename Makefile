@@ -4,7 +4,7 @@ SHELL := /usr/bin/env bash
 CARGO ?= cargo
 SHARED := scanly-shared
 
-.PHONY: api help test fmt fmt-check lint unit wasm edge edge-tools edge-dry-run bench bench-edge dev setup
+.PHONY: api help test fmt fmt-check lint unit wasm edge edge-tools edge-dry-run aws-tools infra-lint lambda bench bench-edge dev setup
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -13,7 +13,7 @@ setup: ## Install the toolchain pieces the build needs (idempotent)
 	@rustup component add rustfmt clippy >/dev/null
 	@rustup target add wasm32-unknown-unknown >/dev/null
 
-test: setup fmt-check lint edge unit wasm edge-dry-run ## Everything CI checks: format, lints, the Worker built and tested in workerd
+test: setup fmt-check lint edge aws-tools unit wasm edge-dry-run infra-lint ## Everything CI checks: format, lints, tests (the Worker in workerd, the store against DynamoDB Local), template lint
 
 fmt: ## Format the code
 	$(CARGO) fmt --all
@@ -30,6 +30,15 @@ edge-tools: ## Install the pinned edge toolchain (Node 22, wrangler, miniflare, 
 
 edge: setup edge-tools ## Build the edge Worker (edge-worker/build/)
 	bash scripts/build-edge.sh
+
+aws-tools: ## Install the pinned AWS toolchain (cargo-lambda+zig, SAM CLI, cfn-lint, moto, DynamoDB Local)
+	bash scripts/aws-tools.sh >/dev/null
+
+infra-lint: aws-tools ## cfn-lint and sam validate --lint on template.yaml (offline, no credentials)
+	eval "$$(bash scripts/aws-tools.sh)" && AWS_DEFAULT_REGION=us-east-1 cfn-lint template.yaml && AWS_DEFAULT_REGION=us-east-1 sam validate --lint
+
+lambda: setup aws-tools ## Build the Lambda bundle for arm64 as `sam deploy` uses it (target/sam)
+	eval "$$(bash scripts/aws-tools.sh)" && AWS_DEFAULT_REGION=us-east-1 sam build --build-dir target/sam
 
 edge-dry-run: edge ## What `wrangler deploy` would upload, without uploading
 	eval "$$(bash scripts/edge-tools.sh)" && wrangler deploy --dry-run --env production --outdir target/edge-dry-run

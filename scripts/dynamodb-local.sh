@@ -73,6 +73,7 @@ endpoint="http://127.0.0.1:$port"
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/scanly-dynamodb-local.XXXXXX")
 java_pid=""
 watcher_pid=""
+# shellcheck disable=SC2317  # called from the EXIT trap
 cleanup() {
   trap - EXIT INT TERM HUP
   if [[ -n "$watcher_pid" ]]; then kill "$watcher_pid" 2>/dev/null || true; fi
