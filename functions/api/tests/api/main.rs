@@ -15,3 +15,4 @@ mod cors;
 mod limits;
 mod links;
 mod openapi;
+mod snapshots;
