@@ -7,6 +7,7 @@ use crate::app::AppState;
 use crate::config::{ApiConfig, ConfigError};
 use crate::publish::HttpEdgePublisher;
 use crate::store::Store;
+use crate::store::dynamo::DynamoStore;
 use crate::store::memory::MemoryStore;
 
 /// JSON log lines (CloudWatch indexes the fields); `RUST_LOG` filters.
@@ -20,13 +21,22 @@ pub fn init_tracing() {
         .try_init();
 }
 
-/// `SCANLY_STORE`: `memory` (the default, local) — the DynamoDB adapter is
-/// the next step of the control-plane issue and is refused until it lands.
+/// `SCANLY_STORE`: `memory` (the default, local) or `dynamodb` (the table
+/// named by `SCANLY_TABLE`; region and credentials from the standard AWS
+/// environment, `AWS_ENDPOINT_URL_DYNAMODB` for a local server).
 pub fn store_from_env() -> Result<Arc<dyn Store>, ConfigError> {
     match std::env::var("SCANLY_STORE").as_deref().unwrap_or("memory") {
         "memory" => Ok(Arc::new(MemoryStore::new())),
+        "dynamodb" => {
+            let table = std::env::var("SCANLY_TABLE")
+                .ok()
+                .map(|t| t.trim().to_owned())
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| ConfigError("SCANLY_STORE=dynamodb needs SCANLY_TABLE".into()))?;
+            Ok(Arc::new(DynamoStore::from_env(table)))
+        }
         other => Err(ConfigError(format!(
-            "SCANLY_STORE={other} is not available in this build (use memory)"
+            "SCANLY_STORE={other} is not available (use memory or dynamodb)"
         ))),
     }
 }

@@ -264,7 +264,12 @@ impl Links for MemoryStore {
             state.codes.remove(&old_code);
             state.codes.insert(new_code, key.clone());
         }
-        state.links.insert(key, link.clone());
+        // Only `mark_published` moves the published version (as in DynamoDB).
+        let link = Link {
+            published_version: stored.published_version,
+            ..link.clone()
+        };
+        state.links.insert(key, link);
         Ok(())
     }
 

