@@ -5,15 +5,14 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use std::time::Duration;
 use tower_http::cors::CorsLayer;
 
 use crate::config::ApiConfig;
 use crate::extract::MAX_BODY_BYTES;
-use crate::limits::{Counters, MemoryCounters};
 use crate::publish::{EdgePublisher, Publishing};
-use crate::routes::{auth, bulk, links};
+use crate::routes::{api_keys, auth, bulk, links, workspaces};
 use crate::store::Store;
 
 /// Milliseconds since the epoch; injected so tests can move time.
@@ -24,7 +23,6 @@ pub struct AppState {
     pub config: Arc<ApiConfig>,
     pub store: Arc<dyn Store>,
     pub publishing: Arc<Publishing>,
-    pub counters: Arc<dyn Counters>,
     pub clock: Clock,
 }
 
@@ -34,17 +32,12 @@ impl AppState {
             config: Arc::new(config),
             publishing: Arc::new(Publishing::new(Arc::clone(&store), edge)),
             store,
-            counters: Arc::new(MemoryCounters::default()),
             clock: Arc::new(|| chrono::Utc::now().timestamp_millis()),
         }
     }
 
     pub fn with_clock(self, clock: Clock) -> Self {
         Self { clock, ..self }
-    }
-
-    pub fn with_counters(self, counters: Arc<dyn Counters>) -> Self {
-        Self { counters, ..self }
     }
 
     pub fn now_ms(&self) -> i64 {
@@ -68,6 +61,20 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/auth/logout", post(auth::logout))
         .route("/v1/me", get(auth::me))
         .route("/v1/openapi.json", get(crate::openapi::document))
+        .route(
+            "/v1/workspaces",
+            get(workspaces::list).post(workspaces::create),
+        )
+        .route(
+            "/v1/workspaces/{id}/members",
+            get(workspaces::members).post(workspaces::add_member),
+        )
+        .route(
+            "/v1/workspaces/{id}/members/{user_id}",
+            delete(workspaces::remove_member),
+        )
+        .route("/v1/api-keys", post(api_keys::create).get(api_keys::list))
+        .route("/v1/api-keys/{id}", delete(api_keys::delete))
         .route("/v1/links", post(links::create).get(links::list))
         .route("/v1/links/bulk", post(bulk::bulk_create))
         .route(

@@ -9,6 +9,7 @@ use scanly_shared::ids::{UserId, WorkspaceId};
 use serde::de::DeserializeOwned;
 
 use crate::app::AppState;
+use crate::auth::{ApiKey, Scope, Scopes, TokenHash};
 use crate::error::ApiError;
 use crate::limits::{self, Limit};
 use crate::model::Role;
@@ -65,25 +66,118 @@ fn strip_position(message: &str) -> String {
 }
 
 /// Who is calling, in which workspace, with which role. Requires
-/// `Authorization: Bearer <access token>`; the workspace comes from
-/// `X-Workspace-Id`, or is the caller's personal one.
+/// `Authorization: Bearer <access token or API key>`; a person's workspace
+/// comes from `X-Workspace-Id`, or is their personal one; an API key is
+/// bound to its workspace.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub user_id: UserId,
     pub workspace_id: WorkspaceId,
     pub role: Role,
+    /// `Some` for API keys: what the key may do, on top of the role.
+    pub scopes: Option<Scopes>,
 }
 
 impl Caller {
-    pub fn require_write(&self) -> Result<(), ApiError> {
-        if self.role.can_write() {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden(
-                "viewers can read but not change this workspace",
-            ))
+    /// Refuses with 403 unless the caller may do `scope` here: people by
+    /// role (viewers read only; admins manage the workspace), keys by role
+    /// and their scopes.
+    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
+        let by_role = match scope {
+            Scope::LinksRead | Scope::AnalyticsRead => true,
+            Scope::LinksWrite => self.role.can_write(),
+            Scope::WorkspacesAdmin => self.role >= Role::Admin,
+        };
+        if !by_role {
+            return Err(ApiError::forbidden(match scope {
+                Scope::WorkspacesAdmin => "only owners and admins can manage this workspace",
+                _ => "viewers can read but not change this workspace",
+            }));
         }
+        if self.scopes.as_ref().is_some_and(|s| !s.contains(scope)) {
+            return Err(ApiError::forbidden(format!(
+                "this API key lacks the {} scope",
+                scope.as_str()
+            )));
+        }
+        Ok(())
     }
+
+    pub fn require_write(&self) -> Result<(), ApiError> {
+        self.require(Scope::LinksWrite)
+    }
+
+    /// API keys manage links, not people or other keys.
+    pub fn require_person(&self) -> Result<(), ApiError> {
+        if self.scopes.is_some() {
+            return Err(ApiError::forbidden(
+                "this needs a signed-in user, not an API key",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+    let header = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| ApiError::unauthorized("an Authorization: Bearer token is required"))?;
+    header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::unauthorized("an Authorization: Bearer token is required"))
+}
+
+fn requested_workspace(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get("x-workspace-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// An API key's caller: the key must exist, match, and be unexpired.
+async fn key_caller(
+    state: &AppState,
+    token: &str,
+    requested: Option<&str>,
+) -> Result<Caller, ApiError> {
+    let refused = || ApiError::unauthorized("the API key is invalid, expired or revoked");
+    let (id, hash) = ApiKey::parse(token).ok_or_else(refused)?;
+    let record = state
+        .store
+        .api_key(id.as_str())
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(refused)?;
+    let stored = TokenHash::from_hex(&record.hash).ok_or_else(refused)?;
+    let now = state.now_ms();
+    if stored != hash || record.expires_at.is_some_and(|at| at <= now) {
+        return Err(refused());
+    }
+    if requested.is_some_and(|ws| ws != record.workspace_id.as_str()) {
+        return Err(ApiError::not_found("workspace"));
+    }
+    let per_key = Limit::per_minute(u64::from(state.config.rate_limit_per_minute));
+    limits::enforce(
+        state.store.as_ref(),
+        &format!("rl:key:{}", record.id),
+        per_key,
+        now,
+    )
+    .await?;
+    Ok(Caller {
+        user_id: record.created_by,
+        workspace_id: record.workspace_id,
+        // Keys act as members; their scopes narrow that further.
+        role: Role::Member,
+        scopes: Some(record.scopes),
+    })
 }
 
 /// Just the authenticated user (for `/v1/me`).
@@ -97,17 +191,12 @@ impl FromRequestParts<AppState> for Authenticated {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ApiError::unauthorized("an Authorization: Bearer token is required"))?;
-        let token = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::unauthorized("an Authorization: Bearer token is required"))?;
+        let token = bearer(parts)?;
+        if ApiKey::looks_like(token) {
+            return Err(ApiError::forbidden(
+                "this needs a signed-in user, not an API key",
+            ));
+        }
         let claims = state
             .config
             .jwt
@@ -126,14 +215,17 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts)?.to_owned();
+        let requested = requested_workspace(parts).map(str::to_owned);
+        if ApiKey::looks_like(&token) {
+            let caller = key_caller(state, &token, requested.as_deref()).await?;
+            let limit = Limit::per_minute(u64::from(state.config.rate_limit_per_minute));
+            let key = format!("rl:ws:{}", caller.workspace_id);
+            limits::enforce(state.store.as_ref(), &key, limit, state.now_ms()).await?;
+            return Ok(caller);
+        }
         let Authenticated(user_id) = Authenticated::from_request_parts(parts, state).await?;
-        let requested = parts
-            .headers
-            .get("x-workspace-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-            .filter(|v| !v.is_empty());
-        let (workspace_id, role) = match requested {
+        let (workspace_id, role) = match requested.as_deref() {
             Some(id) => {
                 let workspace_id =
                     WorkspaceId::parse(id).map_err(|_| ApiError::not_found("workspace"))?;
@@ -159,11 +251,12 @@ impl FromRequestParts<AppState> for Caller {
         };
         let limit = Limit::per_minute(u64::from(state.config.rate_limit_per_minute));
         let key = format!("rl:ws:{workspace_id}");
-        limits::enforce(state.counters.as_ref(), &key, limit, state.now_ms()).await?;
+        limits::enforce(state.store.as_ref(), &key, limit, state.now_ms()).await?;
         Ok(Self {
             user_id,
             workspace_id,
             role,
+            scopes: None,
         })
     }
 }

@@ -3,8 +3,6 @@
 //! 100 requests a minute), per account for login attempts.
 
 use async_trait::async_trait;
-use std::collections::HashMap;
-use std::sync::Mutex;
 
 use crate::error::ApiError;
 use crate::store::StoreError;
@@ -18,35 +16,6 @@ pub trait Counters: Send + Sync {
     /// `window_start_ms`; returns the count including this hit.
     async fn hit(&self, key: &str, window_start_ms: i64, window_ms: i64)
     -> Result<u64, StoreError>;
-}
-
-/// The embedded counter (one process: the local default and tests).
-#[derive(Debug, Default)]
-pub struct MemoryCounters {
-    windows: Mutex<HashMap<String, (i64, u64)>>,
-}
-
-#[async_trait]
-impl Counters for MemoryCounters {
-    async fn hit(
-        &self,
-        key: &str,
-        window_start_ms: i64,
-        _window_ms: i64,
-    ) -> Result<u64, StoreError> {
-        let mut windows = self
-            .windows
-            .lock()
-            .map_err(|_| StoreError::Unavailable("counters poisoned".into()))?;
-        let entry = windows
-            .entry(key.to_owned())
-            .or_insert((window_start_ms, 0));
-        if entry.0 != window_start_ms {
-            *entry = (window_start_ms, 0);
-        }
-        entry.1 = entry.1.saturating_add(1);
-        Ok(entry.1)
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +63,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_key_is_refused_past_its_limit_until_the_window_ends() {
-        let counters = MemoryCounters::default();
+        let counters = crate::store::memory::MemoryStore::new();
         let limit = Limit::per_minute(3);
         let start = 1_795_176_000_000; // on a minute boundary
         for _ in 0..3 {

@@ -11,6 +11,8 @@ use scanly_shared::utm::Utm;
 use scanly_shared::{Destination, Email, Hostname, ShortCode};
 use serde::{Deserialize, Serialize};
 
+use crate::auth::Scopes;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     pub id: UserId,
@@ -105,6 +107,21 @@ impl Link {
             indexable: self.indexable,
         }
     }
+}
+
+/// An API key as stored: only its hash, never the key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyRecord {
+    /// The public part of the key (`sk_<id>_…`): how it is looked up.
+    pub id: String,
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    /// SHA-256 hex of the whole key.
+    pub hash: String,
+    pub scopes: Scopes,
+    pub created_by: UserId,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
 }
 
 /// A change the edge has not confirmed yet. Kept until it has, so a failed

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::routes::{auth, bulk, links};
+use crate::routes::{api_keys, auth, bulk, links, workspaces};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -15,6 +15,8 @@ use crate::routes::{auth, bulk, links};
         auth::signup, auth::login, auth::refresh, auth::logout, auth::me,
         links::create, links::list, links::get, links::update, links::delete, links::replace_page,
         bulk::bulk_create,
+        workspaces::list, workspaces::create, workspaces::members, workspaces::add_member, workspaces::remove_member,
+        api_keys::create, api_keys::list, api_keys::delete,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),

@@ -1,9 +1,11 @@
 //! One contract suite for the store ports (`Accounts`, `Sessions`, `Links`,
-//! `Outbox`), run against both adapters: the embedded `MemoryStore` always,
-//! and `DynamoStore` against DynamoDB Local, which this test starts itself
-//! (see `local` below). Each case is a function over `&dyn Store`; the
-//! `contract!` macro turns it into `memory::<case>` and `dynamodb::<case>`.
-//! Every DynamoDB case gets a fresh table.
+//! `Outbox`, `Members`, `ApiKeys`, `Counters`), run against both adapters:
+//! the embedded `MemoryStore` always, and `DynamoStore` against DynamoDB
+//! Local, which this test starts itself (see `local` below). Each case is a
+//! function over `&dyn Store` (or `Arc<dyn Store>` for the few that share
+//! the store with spawned tasks); the `contract!` macro turns it into
+//! `memory::<case>` and `dynamodb::<case>`. Every DynamoDB case gets a fresh
+//! table.
 //!
 //! Without DynamoDB Local (no Java, no jar) the `dynamodb::` cases print a
 //! note and pass; with `SCANLY_REQUIRE_DYNAMODB=1` they fail instead.
@@ -15,15 +17,20 @@
     clippy::indexing_slicing
 )]
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use scanly_api::model::{Link, PublishJob, PublishOp, Role, Session, User, Workspace};
+use scanly_api::auth::Scopes;
+use scanly_api::model::{
+    ApiKeyRecord, Link, PublishJob, PublishOp, Role, Session, User, Workspace,
+};
 use scanly_api::store::dynamo::DynamoStore;
 use scanly_api::store::memory::MemoryStore;
 use scanly_api::store::{
-    Accounts, LinkPage, LinkQuery, Links, Outbox, Rotation, Sessions, Store, StoreError,
+    Accounts, ApiKeys, Counters, LinkPage, LinkQuery, Links, Members, Outbox, Rotation, Sessions,
+    Store, StoreError,
 };
 use scanly_shared::ids::{LinkId, UserId, WorkspaceId};
 use scanly_shared::label::{Tag, Title};
@@ -1031,15 +1038,345 @@ async fn outbox_reschedule_keeps_newer(store: &dyn Store) {
     assert_eq!(store.due_jobs(T0 + 6000, 10).await.unwrap(), vec![again]);
 }
 
+// --- Members ---------------------------------------------------------------
+
+/// Ann, Bob, Cat, Dan and Eve, each with a personal workspace.
+async fn five_users(store: &dyn Store) -> [User; 5] {
+    let names = ["ann", "bob", "cat", "dan", "eve"];
+    let people = names.map(|name| user(&format!("usr_{name}"), &format!("{name}@shop.example")));
+    for (i, (name, person)) in (0_i64..).zip(names.iter().zip(&people)) {
+        let personal = workspace(&format!("ws_{name}"), T0 + i);
+        store.create_account(person, &personal).await.unwrap();
+    }
+    people
+}
+
+fn roles_of(members: &[(User, Role)]) -> Vec<(&str, Role)> {
+    members.iter().map(|(u, r)| (u.id.as_str(), *r)).collect()
+}
+
+async fn members_in_joining_order_and_role_change(store: &dyn Store) {
+    let [ann, bob, cat, dan, eve] = five_users(store).await;
+    let team = workspace("ws_team", T0 + 100);
+    store.create_workspace(&team, &ann.id).await.unwrap();
+    assert_eq!(
+        store.members(&team.id).await.unwrap(),
+        vec![(ann.clone(), Role::Owner)]
+    );
+    assert_eq!(
+        store.role(&team.id, &ann.id).await.unwrap(),
+        Some(Role::Owner)
+    );
+
+    store
+        .set_member(&team.id, &cat.id, Role::Viewer, T0 + 300)
+        .await
+        .unwrap();
+    store
+        .set_member(&team.id, &bob.id, Role::Member, T0 + 200)
+        .await
+        .unwrap();
+    // Joined at the same time: by user id.
+    store
+        .set_member(&team.id, &eve.id, Role::Member, T0 + 400)
+        .await
+        .unwrap();
+    store
+        .set_member(&team.id, &dan.id, Role::Admin, T0 + 400)
+        .await
+        .unwrap();
+    let members = store.members(&team.id).await.unwrap();
+    assert_eq!(
+        roles_of(&members),
+        [
+            ("usr_ann", Role::Owner),
+            ("usr_bob", Role::Member),
+            ("usr_cat", Role::Viewer),
+            ("usr_dan", Role::Admin),
+            ("usr_eve", Role::Member),
+        ]
+    );
+    // The whole, current user.
+    assert_eq!(members[1].0, bob);
+
+    // A role change keeps the joining time (and so the place in the list).
+    store
+        .set_member(&team.id, &bob.id, Role::Admin, T0 + 900)
+        .await
+        .unwrap();
+    store
+        .set_member(&team.id, &cat.id, Role::Viewer, T0 + 950)
+        .await
+        .unwrap();
+    store
+        .set_member(&team.id, &ann.id, Role::Member, T0 + 990)
+        .await
+        .unwrap();
+    assert_eq!(
+        roles_of(&store.members(&team.id).await.unwrap()),
+        [
+            ("usr_ann", Role::Member),
+            ("usr_bob", Role::Admin),
+            ("usr_cat", Role::Viewer),
+            ("usr_dan", Role::Admin),
+            ("usr_eve", Role::Member),
+        ]
+    );
+    assert_eq!(
+        store.role(&team.id, &bob.id).await.unwrap(),
+        Some(Role::Admin)
+    );
+
+    // Other workspaces are untouched; unknown ones are empty.
+    assert_eq!(
+        store.members(&ws("ws_bob")).await.unwrap(),
+        vec![(bob.clone(), Role::Owner)]
+    );
+    assert!(store.members(&ws("ws_none")).await.unwrap().is_empty());
+}
+
+async fn members_remove(store: &dyn Store) {
+    let [ann, bob, cat, ..] = five_users(store).await;
+    let team = workspace("ws_team", T0 + 100);
+    store.create_workspace(&team, &ann.id).await.unwrap();
+    for (who, at) in [(&bob, T0 + 200), (&cat, T0 + 300)] {
+        store
+            .set_member(&team.id, &who.id, Role::Member, at)
+            .await
+            .unwrap();
+    }
+
+    assert!(store.remove_member(&team.id, &bob.id).await.unwrap());
+    assert!(!store.remove_member(&team.id, &bob.id).await.unwrap());
+    assert_eq!(store.role(&team.id, &bob.id).await.unwrap(), None);
+    assert_eq!(
+        roles_of(&store.members(&team.id).await.unwrap()),
+        [("usr_ann", Role::Owner), ("usr_cat", Role::Member)]
+    );
+    // Not a member there, or nowhere at all: nothing removed.
+    assert!(!store.remove_member(&ws("ws_cat"), &bob.id).await.unwrap());
+    assert!(
+        !store
+            .remove_member(&team.id, &uid("usr_nobody"))
+            .await
+            .unwrap()
+    );
+    assert!(!store.remove_member(&ws("ws_none"), &ann.id).await.unwrap());
+    assert_eq!(
+        store.role(&ws("ws_cat"), &cat.id).await.unwrap(),
+        Some(Role::Owner)
+    );
+
+    // Back again: a new joining time, so last in the list.
+    store
+        .set_member(&team.id, &bob.id, Role::Viewer, T0 + 500)
+        .await
+        .unwrap();
+    assert_eq!(
+        roles_of(&store.members(&team.id).await.unwrap()),
+        [
+            ("usr_ann", Role::Owner),
+            ("usr_cat", Role::Member),
+            ("usr_bob", Role::Viewer),
+        ]
+    );
+
+    // The store does not guard the last owner: that is the handler's rule.
+    assert!(store.remove_member(&team.id, &ann.id).await.unwrap());
+    assert_eq!(
+        roles_of(&store.members(&team.id).await.unwrap()),
+        [("usr_cat", Role::Member), ("usr_bob", Role::Viewer)]
+    );
+}
+
+async fn members_workspaces_of_follows_membership(store: &dyn Store) {
+    let [ann, bob, ..] = five_users(store).await;
+    let (personal, bobs) = (workspace("ws_ann", T0), workspace("ws_bob", T0 + 1));
+    store
+        .set_member(&bobs.id, &ann.id, Role::Member, T0 + 500)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.workspaces_of(&ann.id).await.unwrap(),
+        vec![
+            (personal.clone(), Role::Owner),
+            (bobs.clone(), Role::Member)
+        ]
+    );
+
+    let own = workspace("ws_new", T0 + 1000);
+    store.create_workspace(&own, &ann.id).await.unwrap();
+    store
+        .set_member(&bobs.id, &ann.id, Role::Admin, T0 + 2000)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.workspaces_of(&ann.id).await.unwrap(),
+        vec![
+            (personal.clone(), Role::Owner),
+            (bobs.clone(), Role::Admin),
+            (own.clone(), Role::Owner),
+        ]
+    );
+    assert_eq!(
+        store.role(&bobs.id, &ann.id).await.unwrap(),
+        Some(Role::Admin)
+    );
+
+    assert!(store.remove_member(&bobs.id, &ann.id).await.unwrap());
+    assert_eq!(
+        store.workspaces_of(&ann.id).await.unwrap(),
+        vec![(personal, Role::Owner), (own, Role::Owner)]
+    );
+    assert_eq!(
+        store.workspaces_of(&bob.id).await.unwrap(),
+        vec![(bobs, Role::Owner)]
+    );
+}
+
+// --- API keys --------------------------------------------------------------
+
+fn api_key(id: &str, workspace: &str, created_at: i64) -> ApiKeyRecord {
+    ApiKeyRecord {
+        id: id.into(),
+        workspace_id: ws(workspace),
+        name: format!("Key {id}"),
+        hash: format!("{:0>64}", id),
+        scopes: Scopes::parse(["links:read", "links:write"]).unwrap(),
+        created_by: uid("usr_ann"),
+        created_at,
+        expires_at: Some(created_at + 86_400_000),
+    }
+}
+
+async fn api_keys_lookup_list_and_delete(store: &dyn Store) {
+    let newest = api_key("aaaaaaaa", "ws_a", T0 + 20);
+    let older = api_key("bbbbbbbb", "ws_a", T0 + 10);
+    let mut tied = api_key("dddddddd", "ws_a", T0 + 10);
+    tied.scopes = Scopes::empty();
+    tied.expires_at = None;
+    let theirs = api_key("cccccccc", "ws_b", T0 + 10);
+    for key in [&newest, &older, &tied, &theirs] {
+        store.create_api_key(key).await.unwrap();
+    }
+
+    // By id, whatever the workspace; every field round-trips.
+    assert_eq!(
+        store.api_key("aaaaaaaa").await.unwrap(),
+        Some(newest.clone())
+    );
+    assert_eq!(store.api_key("dddddddd").await.unwrap(), Some(tied.clone()));
+    assert_eq!(
+        store.api_key("cccccccc").await.unwrap(),
+        Some(theirs.clone())
+    );
+    assert_eq!(store.api_key("zzzzzzzz").await.unwrap(), None);
+
+    // Per workspace, oldest first, ties by id.
+    assert_eq!(
+        store.api_keys(&ws("ws_a")).await.unwrap(),
+        vec![older.clone(), tied.clone(), newest.clone()]
+    );
+    assert_eq!(
+        store.api_keys(&ws("ws_b")).await.unwrap(),
+        vec![theirs.clone()]
+    );
+    assert!(store.api_keys(&ws("ws_c")).await.unwrap().is_empty());
+
+    // Another workspace's key is not this workspace's to delete.
+    assert!(!store.delete_api_key(&ws("ws_a"), "cccccccc").await.unwrap());
+    assert_eq!(
+        store.api_key("cccccccc").await.unwrap(),
+        Some(theirs.clone())
+    );
+    assert!(store.delete_api_key(&ws("ws_b"), "cccccccc").await.unwrap());
+    assert!(!store.delete_api_key(&ws("ws_b"), "cccccccc").await.unwrap());
+    assert_eq!(store.api_key("cccccccc").await.unwrap(), None);
+    assert!(store.api_keys(&ws("ws_b")).await.unwrap().is_empty());
+    assert!(!store.delete_api_key(&ws("ws_a"), "zzzzzzzz").await.unwrap());
+
+    assert!(store.delete_api_key(&ws("ws_a"), "bbbbbbbb").await.unwrap());
+    assert_eq!(
+        store.api_keys(&ws("ws_a")).await.unwrap(),
+        vec![tied, newest]
+    );
+}
+
+// --- Counters --------------------------------------------------------------
+
+const MINUTE: i64 = 60_000;
+
+async fn counters_count_per_key_and_window(store: &dyn Store) {
+    for expected in 1..=3 {
+        assert_eq!(store.hit("rl:ws:ws_a", T0, MINUTE).await.unwrap(), expected);
+    }
+    assert_eq!(store.hit("rl:ws:ws_b", T0, MINUTE).await.unwrap(), 1);
+    // Any text is a key, `#` and all.
+    assert_eq!(
+        store
+            .hit("rl:login:ann#1@shop.example", T0, 15 * MINUTE)
+            .await
+            .unwrap(),
+        1
+    );
+    // The next window starts again at one.
+    assert_eq!(
+        store.hit("rl:ws:ws_a", T0 + MINUTE, MINUTE).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        store.hit("rl:ws:ws_a", T0 + MINUTE, MINUTE).await.unwrap(),
+        2
+    );
+    assert_eq!(
+        store.hit("rl:ws:ws_b", T0 + MINUTE, MINUTE).await.unwrap(),
+        1
+    );
+}
+
+/// Hits from many tasks at once: every count is handed out exactly once.
+async fn counters_concurrent_hits_sum_exactly(store: Arc<dyn Store>) {
+    const TASKS: u64 = 20;
+    const HITS: u64 = 5;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..TASKS {
+        let store = Arc::clone(&store);
+        tasks.spawn(async move {
+            let mut counts = Vec::new();
+            for _ in 0..HITS {
+                counts.push(store.hit("rl:ws:busy", T0, MINUTE).await.unwrap());
+            }
+            counts
+        });
+    }
+    let mut counts: Vec<u64> = tasks.join_all().await.into_iter().flatten().collect();
+    counts.sort_unstable();
+    assert_eq!(counts, (1..=TASKS * HITS).collect::<Vec<_>>());
+    assert_eq!(
+        store.hit("rl:ws:busy", T0, MINUTE).await.unwrap(),
+        TASKS * HITS + 1
+    );
+    assert_eq!(store.hit("rl:ws:quiet", T0, MINUTE).await.unwrap(), 1);
+}
+
 // --- the two adapters ------------------------------------------------------
 
 macro_rules! contract {
-    ($($case:ident),* $(,)?) => {
+    (
+        $($case:ident),* $(,)?
+        ; shared: $($shared:ident),* $(,)?
+    ) => {
         mod memory {
             $(
                 #[tokio::test]
                 async fn $case() {
                     super::$case(&super::MemoryStore::new()).await;
+                }
+            )*
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $shared() {
+                    super::$shared(std::sync::Arc::new(super::MemoryStore::new())).await;
                 }
             )*
         }
@@ -1050,6 +1387,14 @@ macro_rules! contract {
                 async fn $case() {
                     if let Some(store) = super::local::fresh_store(stringify!($case)).await {
                         super::$case(&store).await;
+                    }
+                }
+            )*
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $shared() {
+                    if let Some(store) = super::local::fresh_store(stringify!($shared)).await {
+                        super::$shared(std::sync::Arc::new(store)).await;
                     }
                 }
             )*
@@ -1082,6 +1427,14 @@ contract!(
     outbox_due_order_and_limit,
     outbox_complete_only_same_job,
     outbox_reschedule_keeps_newer,
+    members_in_joining_order_and_role_change,
+    members_remove,
+    members_workspaces_of_follows_membership,
+    api_keys_lookup_list_and_delete,
+    counters_count_per_key_and_window,
+    // Cases that share the store with spawned tasks (`Arc<dyn Store>`).
+    ; shared:
+    counters_concurrent_hits_sum_exactly,
 );
 
 // --- DynamoDB only: the table's shape and its keys -------------------------
@@ -1156,6 +1509,11 @@ async fn dynamodb_tenant_items_are_keyed_by_workspace() {
         .start_session(&session("fam1", "t1", "usr_1", T0 + 1000))
         .await
         .unwrap();
+    store
+        .create_api_key(&api_key("abcdefgh", "ws_1", T0))
+        .await
+        .unwrap();
+    store.hit("rl:ws:ws_1", T0, MINUTE).await.unwrap();
 
     let scanned = client.scan().table_name(&table).send().await.unwrap();
     let text =
@@ -1175,27 +1533,181 @@ async fn dynamodb_tenant_items_are_keyed_by_workspace() {
                 assert_eq!(pk, format!("WS#{}", text(item, "workspace_id")), "{item:?}");
             }
             "code" => assert_eq!(text(item, "workspace_id"), "ws_1"),
-            "user" | "email" | "session" | "refresh" => assert!(!pk.starts_with("WS#")),
+            "apikey" => {
+                assert_eq!(pk, "APIKEY#abcdefgh");
+                assert_eq!(text(item, "workspace_id"), "ws_1");
+            }
+            "user" | "email" | "session" | "refresh" | "rate" => {
+                assert!(!pk.starts_with("WS#"));
+            }
             other => panic!("unexpected entity {other:?}"),
         }
-        if entity == "link" {
-            assert!(text(item, "gsi1pk").starts_with("WS#ws_1#"));
+        if entity == "link" || entity == "apikey" {
+            assert!(text(item, "gsi1pk").starts_with("WS#ws_1#"), "{item:?}");
         }
     }
     entities.sort();
     assert_eq!(
         entities,
         [
+            "apikey",
             "code",
             "email",
             "link",
             "member",
             "outbox",
+            "rate",
             "refresh",
             "session",
             "user",
             "workspace"
         ]
+    );
+}
+
+/// Counters expire (TTL) a minute after their window and store no counter
+/// key in clear; API keys keep their expiry out of the TTL attribute, so
+/// DynamoDB never deletes a key by itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dynamodb_counter_and_api_key_expiry_attributes() {
+    let Some((client, table)) = local::fresh_table("expiry_attributes").await else {
+        return;
+    };
+    let store = DynamoStore::new(client.clone(), table.clone());
+    store
+        .hit("rl:login:ann@shop.example", T0, 15 * MINUTE)
+        .await
+        .unwrap();
+    let key = api_key("abcdefgh", "ws_1", T0);
+    store.create_api_key(&key).await.unwrap();
+
+    let scanned = client.scan().table_name(&table).send().await.unwrap();
+    let number =
+        |item: &std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+         name: &str| {
+            item.get(name)
+                .and_then(|v| v.as_n().ok())
+                .map(|v| v.parse::<i64>().unwrap())
+        };
+    for item in scanned.items() {
+        let entity = item["entity"].as_s().unwrap().as_str();
+        match entity {
+            "rate" => {
+                let pk = item["pk"].as_s().unwrap();
+                assert!(pk.starts_with("RATE#") && !pk.contains("ann"), "{pk}");
+                assert_eq!(item["sk"].as_s().unwrap(), &format!("{T0:013}"));
+                assert_eq!(number(item, "hits"), Some(1));
+                assert_eq!(
+                    number(item, "expires_at"),
+                    Some((T0 + 15 * MINUTE) / 1000 + 60)
+                );
+            }
+            "apikey" => {
+                assert_eq!(number(item, "key_expires_at"), key.expires_at);
+                assert_eq!(number(item, "expires_at"), None);
+                let scopes: Vec<&str> = item["scopes"]
+                    .as_l()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s.as_s().unwrap().as_str())
+                    .collect();
+                assert_eq!(scopes, ["links:read", "links:write"]);
+            }
+            other => panic!("unexpected entity {other:?}"),
+        }
+    }
+    assert_eq!(scanned.items().len(), 2);
+}
+
+/// The workspace item counts its owners through every membership change
+/// (the ports do not refuse removing the last owner yet; the count is there
+/// for when they do).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dynamodb_workspace_counts_its_owners() {
+    let Some((client, table)) = local::fresh_table("owner_count").await else {
+        return;
+    };
+    let store = DynamoStore::new(client.clone(), table.clone());
+    let owner_count = || async {
+        let item = client
+            .get_item()
+            .table_name(&table)
+            .key(
+                "pk",
+                aws_sdk_dynamodb::types::AttributeValue::S("WS#ws_team".into()),
+            )
+            .key(
+                "sk",
+                aws_sdk_dynamodb::types::AttributeValue::S("WORKSPACE".into()),
+            )
+            .consistent_read(true)
+            .send()
+            .await
+            .unwrap()
+            .item
+            .unwrap();
+        item["owner_count"].as_n().unwrap().parse::<i64>().unwrap()
+    };
+    for (id, email) in [("usr_a", "a@x.example"), ("usr_b", "b@x.example")] {
+        store
+            .create_account(&user(id, email), &workspace(&format!("ws_{id}"), T0))
+            .await
+            .unwrap();
+    }
+    let team = workspace("ws_team", T0 + 1);
+    store.create_workspace(&team, &uid("usr_a")).await.unwrap();
+    assert_eq!(owner_count().await, 1);
+    store
+        .set_member(&team.id, &uid("usr_b"), Role::Owner, T0 + 2)
+        .await
+        .unwrap();
+    assert_eq!(owner_count().await, 2);
+    store
+        .set_member(&team.id, &uid("usr_b"), Role::Owner, T0 + 3)
+        .await
+        .unwrap();
+    assert_eq!(owner_count().await, 2, "no change, no count");
+    store
+        .set_member(&team.id, &uid("usr_a"), Role::Admin, T0 + 4)
+        .await
+        .unwrap();
+    assert_eq!(owner_count().await, 1);
+    assert!(store.remove_member(&team.id, &uid("usr_a")).await.unwrap());
+    assert_eq!(owner_count().await, 1, "an admin left");
+    assert!(store.remove_member(&team.id, &uid("usr_b")).await.unwrap());
+    assert_eq!(owner_count().await, 0);
+
+    // Racing changes of one membership: each write is conditioned on the
+    // role it read, so the count matches the outcome, whoever wins (a
+    // writer that keeps losing gives up with `Unavailable`).
+    let mut racers = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let (store, team) = (store.clone(), team.id.clone());
+        let role = if i % 2 == 0 { Role::Owner } else { Role::Admin };
+        racers.spawn(async move {
+            store
+                .set_member(&team, &uid("usr_a"), role, T0 + 10 + i)
+                .await
+        });
+    }
+    let results = racers.join_all().await;
+    assert!(results.iter().any(Result::is_ok), "{results:?}");
+    let final_role = store.role(&team.id, &uid("usr_a")).await.unwrap();
+    assert_eq!(
+        owner_count().await,
+        i64::from(final_role == Some(Role::Owner))
+    );
+
+    // A membership needs its workspace: nothing is written without one.
+    assert!(matches!(
+        store
+            .set_member(&ws("ws_none"), &uid("usr_a"), Role::Member, T0)
+            .await,
+        Err(StoreError::Unavailable(_))
+    ));
+    assert_eq!(
+        store.role(&ws("ws_none"), &uid("usr_a")).await.unwrap(),
+        None
     );
 }
 

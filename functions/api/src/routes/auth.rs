@@ -190,7 +190,7 @@ pub async fn login(
     let account: String = body.email.trim().to_lowercase().chars().take(254).collect();
     let attempts_key = format!("rl:login:{account}");
     limits::enforce(
-        state.counters.as_ref(),
+        state.store.as_ref(),
         &attempts_key,
         LOGIN_ATTEMPTS,
         state.now_ms(),

@@ -17,6 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::AppState;
+use crate::auth::Scope;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Caller, ValidJson};
 use crate::ids::new_id;
@@ -150,7 +151,7 @@ pub struct LinkView {
     published_version: Option<u64>,
 }
 
-fn rfc3339(ms: i64) -> String {
+pub(crate) fn rfc3339(ms: i64) -> String {
     Utc.timestamp_millis_opt(ms)
         .single()
         .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
@@ -344,6 +345,7 @@ pub async fn list(
     caller: Caller,
     Query(params): Query<ListParams>,
 ) -> ApiResult<Json<LinkList>> {
+    caller.require(Scope::LinksRead)?;
     let limit = params.limit.unwrap_or(DEFAULT_PAGE_SIZE);
     if !(1..=MAX_PAGE_SIZE).contains(&limit) {
         return Err(ApiError::invalid(
@@ -391,6 +393,7 @@ pub async fn get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<LinkView>> {
+    caller.require(Scope::LinksRead)?;
     let link = owned_link(&state, &caller, &id).await?;
     Ok(Json(view(&state, link)))
 }

@@ -1,5 +1,7 @@
 //! Handlers: translate HTTP to domain calls and back, nothing more.
 
+pub mod api_keys;
 pub mod auth;
 pub mod bulk;
 pub mod links;
+pub mod workspaces;

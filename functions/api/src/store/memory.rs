@@ -10,8 +10,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use scanly_shared::Email;
 use scanly_shared::ids::{LinkId, UserId, WorkspaceId};
 
-use super::{Accounts, LinkPage, LinkQuery, Links, Outbox, Rotation, Sessions, StoreError};
-use crate::model::{Link, PublishJob, Role, Session, User, Workspace};
+use super::{
+    Accounts, ApiKeys, Counters, LinkPage, LinkQuery, Links, Members, Outbox, Rotation, Sessions,
+    StoreError,
+};
+use crate::model::{ApiKeyRecord, Link, PublishJob, Role, Session, User, Workspace};
 
 #[derive(Debug, Default)]
 struct State {
@@ -27,6 +30,9 @@ struct State {
     /// `host/code` → the link holding it.
     codes: HashMap<String, (WorkspaceId, LinkId)>,
     outbox: BTreeMap<String, PublishJob>,
+    api_keys: HashMap<String, ApiKeyRecord>,
+    /// rate-limit key → (window start, hits).
+    windows: HashMap<String, (i64, u64)>,
 }
 
 #[derive(Debug, Default)]
@@ -339,5 +345,137 @@ impl Outbox for MemoryStore {
             state.outbox.insert(job.key(), job.clone());
         }
         Ok(())
+    }
+}
+
+#[async_trait]
+impl Members for MemoryStore {
+    async fn create_workspace(
+        &self,
+        workspace: &Workspace,
+        owner: &UserId,
+    ) -> Result<(), StoreError> {
+        let mut state = self.state()?;
+        state
+            .workspaces
+            .insert(workspace.id.clone(), workspace.clone());
+        state.members.insert(
+            (owner.clone(), workspace.created_at, workspace.id.clone()),
+            Role::Owner,
+        );
+        Ok(())
+    }
+
+    async fn members(&self, workspace: &WorkspaceId) -> Result<Vec<(User, Role)>, StoreError> {
+        let state = self.state()?;
+        let mut members: Vec<(i64, User, Role)> = state
+            .members
+            .iter()
+            .filter(|((_, _, ws), _)| ws == workspace)
+            .filter_map(|((user, joined, _), role)| {
+                state.users.get(user).map(|u| (*joined, u.clone(), *role))
+            })
+            .collect();
+        members.sort_by(|a, b| (a.0, a.1.id.as_str()).cmp(&(b.0, b.1.id.as_str())));
+        Ok(members
+            .into_iter()
+            .map(|(_, user, role)| (user, role))
+            .collect())
+    }
+
+    async fn set_member(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+        role: Role,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut state = self.state()?;
+        if !state.workspaces.contains_key(workspace) {
+            return Err(StoreError::Unavailable("no such workspace".into()));
+        }
+        let existing = state
+            .members
+            .keys()
+            .find(|(member, _, ws)| member == user && ws == workspace)
+            .cloned();
+        let key = existing.unwrap_or((user.clone(), now_ms, workspace.clone()));
+        state.members.insert(key, role);
+        Ok(())
+    }
+
+    async fn remove_member(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.state()?;
+        let before = state.members.len();
+        state
+            .members
+            .retain(|(member, _, ws), _| !(member == user && ws == workspace));
+        Ok(state.members.len() < before)
+    }
+}
+
+#[async_trait]
+impl ApiKeys for MemoryStore {
+    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
+        let mut state = self.state()?;
+        // As DynamoDB's conditional put: an id is never reused.
+        if state.api_keys.contains_key(&key.id) {
+            return Err(StoreError::Unavailable("API key id already exists".into()));
+        }
+        state.api_keys.insert(key.id.clone(), key.clone());
+        Ok(())
+    }
+
+    async fn api_key(&self, id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+        Ok(self.state()?.api_keys.get(id).cloned())
+    }
+
+    async fn api_keys(&self, workspace: &WorkspaceId) -> Result<Vec<ApiKeyRecord>, StoreError> {
+        let state = self.state()?;
+        let mut keys: Vec<ApiKeyRecord> = state
+            .api_keys
+            .values()
+            .filter(|k| &k.workspace_id == workspace)
+            .cloned()
+            .collect();
+        keys.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        Ok(keys)
+    }
+
+    async fn delete_api_key(&self, workspace: &WorkspaceId, id: &str) -> Result<bool, StoreError> {
+        let mut state = self.state()?;
+        let owned = state
+            .api_keys
+            .get(id)
+            .is_some_and(|k| &k.workspace_id == workspace);
+        if owned {
+            state.api_keys.remove(id);
+        }
+        Ok(owned)
+    }
+}
+
+#[async_trait]
+impl Counters for MemoryStore {
+    async fn hit(
+        &self,
+        key: &str,
+        window_start_ms: i64,
+        _window_ms: i64,
+    ) -> Result<u64, StoreError> {
+        let mut state = self.state()?;
+        let entry = state
+            .windows
+            .entry(key.to_owned())
+            .or_insert((window_start_ms, 0));
+        if entry.0 != window_start_ms {
+            *entry = (window_start_ms, 0);
+        }
+        entry.1 = entry.1.saturating_add(1);
+        Ok(entry.1)
     }
 }

@@ -12,7 +12,8 @@ use scanly_shared::Email;
 use scanly_shared::ids::{LinkId, UserId, WorkspaceId};
 use scanly_shared::label::Tag;
 
-use crate::model::{Link, PublishJob, Role, Session, User, Workspace};
+pub use crate::limits::Counters;
+use crate::model::{ApiKeyRecord, Link, PublishJob, Role, Session, User, Workspace};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -121,6 +122,42 @@ pub trait Outbox: Send + Sync {
     async fn reschedule(&self, job: &PublishJob) -> Result<(), StoreError>;
 }
 
+#[async_trait]
+pub trait Members: Send + Sync {
+    /// A new workspace with `owner` as its owner.
+    async fn create_workspace(
+        &self,
+        workspace: &Workspace,
+        owner: &UserId,
+    ) -> Result<(), StoreError>;
+    /// Everyone in the workspace with their role, in joining order.
+    async fn members(&self, workspace: &WorkspaceId) -> Result<Vec<(User, Role)>, StoreError>;
+    /// Adds `user` with `role`, or changes their role.
+    async fn set_member(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+        role: Role,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// Whether `user` was a member.
+    async fn remove_member(
+        &self,
+        workspace: &WorkspaceId,
+        user: &UserId,
+    ) -> Result<bool, StoreError>;
+}
+
+#[async_trait]
+pub trait ApiKeys: Send + Sync {
+    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError>;
+    /// By the key's public id, whatever its workspace (authentication).
+    async fn api_key(&self, id: &str) -> Result<Option<ApiKeyRecord>, StoreError>;
+    async fn api_keys(&self, workspace: &WorkspaceId) -> Result<Vec<ApiKeyRecord>, StoreError>;
+    /// Whether the workspace had that key.
+    async fn delete_api_key(&self, workspace: &WorkspaceId, id: &str) -> Result<bool, StoreError>;
+}
+
 /// Everything the API needs, as one object to share.
-pub trait Store: Accounts + Sessions + Links + Outbox {}
-impl<T: Accounts + Sessions + Links + Outbox> Store for T {}
+pub trait Store: Accounts + Sessions + Links + Outbox + Members + ApiKeys + Counters {}
+impl<T: Accounts + Sessions + Links + Outbox + Members + ApiKeys + Counters> Store for T {}

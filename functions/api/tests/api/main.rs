@@ -16,3 +16,4 @@ mod limits;
 mod links;
 mod openapi;
 mod snapshots;
+mod workspaces;

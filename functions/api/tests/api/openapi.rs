@@ -20,6 +20,14 @@ const ROUTES: &[(&str, &str)] = &[
     ("patch", "/v1/links/{id}"),
     ("delete", "/v1/links/{id}"),
     ("put", "/v1/links/{id}/page"),
+    ("get", "/v1/workspaces"),
+    ("post", "/v1/workspaces"),
+    ("get", "/v1/workspaces/{id}/members"),
+    ("post", "/v1/workspaces/{id}/members"),
+    ("delete", "/v1/workspaces/{id}/members/{user_id}"),
+    ("post", "/v1/api-keys"),
+    ("get", "/v1/api-keys"),
+    ("delete", "/v1/api-keys/{id}"),
 ];
 
 fn schema<'a>(doc: &'a Value, name: &str) -> &'a Value {

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use scanly_shared::Email;
 use scanly_shared::ids::{UserId, WorkspaceId};
 
+use super::members::{membership_item, workspace_item};
 use super::{
     DynamoStore, GSI1, Item, condition_failed, corrupt, get_s, item, keys, n, names, parse_s, put,
     require_n, require_s, s, sdk_error, values,
@@ -11,7 +12,7 @@ use super::{
 use crate::model::{Role, User, Workspace};
 use crate::store::{Accounts, StoreError};
 
-fn role_name(role: Role) -> &'static str {
+pub(super) fn role_name(role: Role) -> &'static str {
     match role {
         Role::Viewer => "viewer",
         Role::Member => "member",
@@ -20,7 +21,7 @@ fn role_name(role: Role) -> &'static str {
     }
 }
 
-fn read_role(item: &Item) -> Result<Role, StoreError> {
+pub(super) fn read_role(item: &Item) -> Result<Role, StoreError> {
     match get_s(item, "role") {
         Some("viewer") => Ok(Role::Viewer),
         Some("member") => Ok(Role::Member),
@@ -70,34 +71,8 @@ impl Accounts for DynamoStore {
                 ("created_at", n(user.created_at)),
             ],
         );
-        let workspace_item = item(
-            [keys::workspace(&workspace.id).item()],
-            [
-                ("entity", s("workspace")),
-                ("workspace_id", s(workspace.id.as_str())),
-                ("name", s(workspace.name.as_str())),
-                ("created_at", n(workspace.created_at)),
-                ("created_by", s(user.id.as_str())),
-                ("owner_count", n(1)),
-            ],
-        );
-        let member = item(
-            [
-                keys::member(&workspace.id, &user.id).item(),
-                keys::member_by_user(&user.id, joined_at, &workspace.id).index(GSI1),
-            ],
-            [
-                ("entity", s("member")),
-                ("workspace_id", s(workspace.id.as_str())),
-                ("user_id", s(user.id.as_str())),
-                ("role", s(role_name(Role::Owner))),
-                ("joined_at", n(joined_at)),
-                ("workspace_name", s(workspace.name.as_str())),
-                ("workspace_created_at", n(workspace.created_at)),
-                ("email", s(user.email.as_str())),
-                ("name", s(user.name.as_str())),
-            ],
-        );
+        let workspace_item = workspace_item(workspace, &user.id);
+        let member = membership_item(workspace, &user.id, Role::Owner, joined_at);
         let items = vec![
             // 0: the email claim decides EmailTaken.
             put(&self.table, email, true)?,

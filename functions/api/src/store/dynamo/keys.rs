@@ -1,13 +1,18 @@
 //! Every key of the table, one function per item kind (docs/data-model.md,
 //! "Items"). Key parts are joined with `#`; none of the validated ids,
-//! codes or hostnames can contain one. Tenant-owned items start with
-//! `WS#<workspace id>`, built from the typed `WorkspaceId` only.
+//! codes, hostnames or API key ids can contain one (rate-limit keys, free
+//! text, are hashed). Tenant-owned items start with `WS#<workspace id>`
+//! (`pk`, or `gsi1pk` for the by-age listings), built from the typed
+//! `WorkspaceId` only.
 
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use scanly_shared::ids::{LinkId, UserId, WorkspaceId};
 use scanly_shared::{Email, Hostname, ShortCode};
+use sha2::{Digest, Sha256};
+
+use crate::auth::ApiKeyId;
 
 /// A partition and sort key, of the table or of an index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,6 +143,34 @@ pub fn outbox_due(
     )
 }
 
+/// The sort-key prefix of a workspace's memberships (in its partition).
+pub const MEMBER_PREFIX: &str = "MEMBER#";
+
+/// An API key, by its public id: authentication is one `GetItem`.
+pub fn api_key(id: &ApiKeyId) -> Key {
+    Key::new(format!("APIKEY#{id}"), "APIKEY")
+}
+
+/// `gsi1`: a workspace's API keys by creation time.
+pub fn api_key_by_age(workspace: &WorkspaceId, created_at: i64, id: &ApiKeyId) -> Key {
+    Key::new(
+        workspace_api_keys(workspace),
+        format!("{}#{id}", timestamp(created_at)),
+    )
+}
+
+/// `gsi1pk` of a workspace's API keys.
+pub fn workspace_api_keys(workspace: &WorkspaceId) -> String {
+    format!("{}#APIKEYS", workspace_partition(workspace))
+}
+
+/// A rate-limit counter: one item per counter key and window. The key is
+/// free text (it may hold an email address): only its SHA-256 is stored.
+pub fn rate(counter: &str, window_start_ms: i64) -> Key {
+    let hash = hex::encode(Sha256::digest(counter.as_bytes()));
+    Key::new(format!("RATE#{hash}"), timestamp(window_start_ms))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -169,6 +202,23 @@ mod tests {
             assert!(key.pk.starts_with("WS#ws_1"), "{key:?}");
         }
         assert!(link_by_age(&ws, 1, &link_id).pk.starts_with("WS#ws_1#"));
+        let key_id = ApiKeyId::parse("abcdefgh").unwrap();
+        assert!(api_key_by_age(&ws, 1, &key_id).pk.starts_with("WS#ws_1#"));
+        assert_eq!(api_key(&key_id).pk, "APIKEY#abcdefgh");
         assert_eq!(code(&host, &short).pk, "CODE#scn.test#menu");
+    }
+
+    #[test]
+    fn rate_keys_hash_the_counter_key() {
+        let key = rate("rl:login:ann#1@shop.example", 1_795_176_000_000);
+        assert_eq!(key.pk.len(), "RATE#".len() + 64);
+        assert!(!key.pk.contains("ann"));
+        assert_eq!(key.sk, "1795176000000");
+        assert_eq!(
+            key.pk,
+            rate("rl:login:ann#1@shop.example", 0).pk,
+            "one partition per counter key"
+        );
+        assert_ne!(key.pk, rate("rl:login:bob@shop.example", 0).pk);
     }
 }

@@ -6,9 +6,10 @@
 //! # Keys (`keys.rs`)
 //!
 //! `pk`/`sk` strings; `gsi1` (`gsi1pk`/`gsi1sk`, projection ALL) overloaded
-//! for a user's memberships and a workspace's links by age; `gsi2`
-//! (`gsi2pk`/`gsi2sk`) for outbox jobs by due time; TTL on `expires_at`
-//! (epoch seconds, only on items meant to disappear).
+//! for a user's memberships and a workspace's links and API keys by age;
+//! `gsi2` (`gsi2pk`/`gsi2sk`) for outbox jobs by due time; TTL on
+//! `expires_at` (epoch seconds, only on items meant to disappear: sessions,
+//! refresh tokens, rate counters).
 //!
 //! | item            | pk                      | sk                    | index keys |
 //! |-----------------|-------------------------|-----------------------|------------|
@@ -21,9 +22,13 @@
 //! | refresh token   | `REFRESH#<token hash>`  | `REFRESH`             | |
 //! | email claim     | `EMAIL#<email, lower>`  | `EMAIL`               | |
 //! | code claim      | `CODE#<host>#<code>`    | `CODE`                | |
+//! | API key         | `APIKEY#<key id>`       | `APIKEY`              | gsi1 `WS#<ws>#APIKEYS` / `<created_at:013>#<key id>` |
+//! | rate counter    | `RATE#<sha256(key)>`    | `<window_start:013>`  | |
 //!
-//! Every tenant-owned key starts with `WS#<workspace id>` and is built from
-//! the `WorkspaceId` the port method is given; a link cursor carries only a
+//! Every tenant-owned key (`pk`, or `gsi1pk` of the by-age listings) starts
+//! with `WS#<workspace id>` and is built from the `WorkspaceId` the port
+//! method is given; an API key item also carries its `workspace_id`, and
+//! deleting it is conditioned on the caller's; a link cursor carries only a
 //! position (`<created_at>|<link_id>`, the embedded store's format), and the
 //! start key is rebuilt from the caller's workspace.
 //!
@@ -34,9 +39,10 @@
 //! for conditions, listing and filters (`version` and `published_version`
 //! are authoritative over the copies in `doc`; `tags` is a list;
 //! `search_code`/`search_title`/`search_destination` are lower-cased for
-//! the `contains` filters). Users, workspaces, memberships, sessions and
-//! outbox jobs are small and flat: one attribute per field. Every item has
-//! an `entity` attribute naming its kind.
+//! the `contains` filters). Users, workspaces, memberships, sessions,
+//! outbox jobs and API keys are small and flat: one attribute per field (an
+//! API key's scopes a list of their names, its expiry `key_expires_at`, not
+//! the TTL attribute). Every item has an `entity` attribute naming its kind.
 //!
 //! # Behaviour worth knowing
 //!
@@ -59,6 +65,16 @@
 //!   query beats a Scan. Shard it if that ever changes.
 //! - Transactions cancelled only by `TransactionConflict` are retried a few
 //!   times with a short back-off.
+//! - A membership copies its workspace's name and creation time (for
+//!   `workspaces_of`), never its user: `members` reads the members' user
+//!   items (`GetItem`s, a few at a time; `BatchGetItem` is not granted), so
+//!   it returns the current `User`. Membership changes are transactions
+//!   with the workspace item, which must exist and counts its owners
+//!   (`owner_count`); they are conditioned on the role read just before and
+//!   re-read on a race.
+//! - Rate counters are one `UpdateItem` (`ADD hits :one`) per hit on an
+//!   item per counter key and window, which the TTL removes a minute after
+//!   the window ends.
 //!
 //! # Where this differs from the letter of docs/data-model.md
 //!
@@ -73,8 +89,11 @@
 //!   where the port passes no time) come from the wall clock.
 
 mod accounts;
+mod api_keys;
+mod counters;
 pub mod keys;
 mod links;
+mod members;
 mod outbox;
 mod sessions;
 
@@ -95,7 +114,7 @@ use tokio::sync::OnceCell;
 
 use super::StoreError;
 
-/// Links by age and memberships by user.
+/// Links and API keys by age, memberships by user.
 pub const GSI1: &str = "gsi1";
 /// Outbox jobs by due time.
 pub const GSI2: &str = "gsi2";
@@ -282,6 +301,43 @@ impl DynamoStore {
             .await
             .map_err(|e| sdk_error("GetItem", e))?;
         Ok(output.item)
+    }
+
+    /// Every item a query matches, following `LastEvaluatedKey` to the
+    /// end (pages of at most `query_page` items), in index order. With
+    /// `index` the query runs on that GSI (eventually consistent);
+    /// without, on the table, strongly consistent.
+    async fn query_all(
+        &self,
+        index: Option<&str>,
+        key_condition: &str,
+        names: HashMap<String, String>,
+        values: HashMap<String, AttributeValue>,
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut found = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let output = self
+                .client()
+                .await
+                .query()
+                .table_name(&self.table)
+                .set_index_name(index.map(str::to_owned))
+                .set_consistent_read(index.is_none().then_some(true))
+                .key_condition_expression(key_condition)
+                .set_expression_attribute_names(Some(names.clone()))
+                .set_expression_attribute_values(Some(values.clone()))
+                .limit(self.page_limit(usize::MAX))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| sdk_error("Query", e))?;
+            found.extend(output.items().iter().cloned());
+            match output.last_evaluated_key() {
+                Some(last) => start = Some(last.clone()),
+                None => return Ok(found),
+            }
+        }
     }
 
     /// Runs a transaction: `Ok(None)` when it committed, the cancellation
