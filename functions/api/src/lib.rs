@@ -17,3 +17,5 @@ pub mod runtime;
 pub mod store;
 
 pub use app::{AppState, router};
+/// For the scheduled Lambda binaries.
+pub use lambda_http::lambda_runtime;
