@@ -254,3 +254,74 @@ async fn an_expired_api_key_stops_working() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn nothing_of_another_workspace_is_reachable_by_id() {
+    let app = spawn_app().await;
+    let rosa = app.sign_up("rosa@cafe.example").await;
+    let eve = app.sign_up("eve@elsewhere.example").await;
+    let page = app
+        .create_link(
+            &rosa,
+            json!({"kind": "page", "page": {"title": "Menu", "blocks": []}}),
+        )
+        .await;
+    let link_id = page.body["id"].as_str().unwrap().to_owned();
+    let key = app
+        .call(
+            "POST",
+            "/v1/api-keys",
+            Some(&rosa.access_token),
+            Some(json!({"name": "ci", "scopes": ["links:read"]})),
+        )
+        .await;
+    let key_id = key.body["id"].as_str().unwrap().to_owned();
+    let eve_token = Some(eve.access_token.as_str());
+    let attempts = [
+        ("GET", format!("/v1/links/{link_id}"), None),
+        (
+            "PATCH",
+            format!("/v1/links/{link_id}"),
+            Some(json!({"title": "mine now"})),
+        ),
+        (
+            "PUT",
+            format!("/v1/links/{link_id}/page"),
+            Some(json!({"title": "Defaced", "blocks": []})),
+        ),
+        ("DELETE", format!("/v1/links/{link_id}"), None),
+        ("DELETE", format!("/v1/api-keys/{key_id}"), None),
+        (
+            "GET",
+            format!("/v1/workspaces/{}/members", rosa.workspace_id),
+            None,
+        ),
+        (
+            "POST",
+            format!("/v1/workspaces/{}/members", rosa.workspace_id),
+            Some(json!({"email": "eve@elsewhere.example", "role": "owner"})),
+        ),
+    ];
+    for (method, path, body) in attempts {
+        let response = app.call(method, &path, eve_token, body).await;
+        assert_eq!(
+            response.status,
+            StatusCode::NOT_FOUND,
+            "{method} {path}: {}",
+            response.body
+        );
+    }
+    let still = app
+        .call(
+            "GET",
+            &format!("/v1/links/{link_id}"),
+            Some(&rosa.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(still.body["page"]["title"], "Menu");
+    let keys = app
+        .call("GET", "/v1/api-keys", Some(&rosa.access_token), None)
+        .await;
+    assert_eq!(keys.body.as_array().unwrap().len(), 1);
+}
