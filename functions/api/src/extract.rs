@@ -260,3 +260,28 @@ impl FromRequestParts<AppState> for Caller {
         })
     }
 }
+
+/// The client's address: API Gateway's `sourceIp` in Lambda, the socket's
+/// peer on the local server; `None` when neither is known (in-process tests).
+/// Headers such as `X-Forwarded-For` are not trusted: clients write them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientIp(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        if let Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) =
+            parts
+                .extensions
+                .get::<lambda_http::request::RequestContext>()
+        {
+            return Ok(Self(context.http.source_ip.clone()));
+        }
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip().to_string());
+        Ok(Self(peer))
+    }
+}

@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::auth::password::{AccountPassword, dummy_verify, hash_password, verify_password};
 use crate::auth::secret_tokens::RefreshToken;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Authenticated, ValidJson};
+use crate::extract::{Authenticated, ClientIp, ValidJson};
 use crate::ids::new_id;
 use crate::limits::{self, Limit};
 use crate::model::{Role, Session, User, Workspace};
@@ -23,6 +23,10 @@ const REFRESH_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 const MAX_NAME_CHARS: usize = 100;
 const LOGIN_ATTEMPTS: Limit = Limit {
     requests: 10,
+    window_ms: 15 * 60 * 1000,
+};
+const LOGIN_ATTEMPTS_PER_IP: Limit = Limit {
+    requests: 50,
     window_ms: 15 * 60 * 1000,
 };
 
@@ -183,6 +187,7 @@ pub async fn signup(
     responses((status = 200, body = Tokens), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ValidJson(body): ValidJson<LogIn>,
 ) -> ApiResult<Json<Tokens>> {
     let refused = || ApiError::unauthorized("the email or password is wrong");
@@ -196,6 +201,18 @@ pub async fn login(
         state.now_ms(),
     )
     .await?;
+    // And one address trying many accounts, to 50 tries a quarter hour
+    // (generous: offices and phones share addresses).
+    if let Some(ip) = ip {
+        let ip_key = format!("rl:login-ip:{ip}");
+        limits::enforce(
+            state.store.as_ref(),
+            &ip_key,
+            LOGIN_ATTEMPTS_PER_IP,
+            state.now_ms(),
+        )
+        .await?;
+    }
     let user = match Email::parse(&body.email) {
         Ok(email) => state
             .store

@@ -68,3 +68,30 @@ async fn guessing_a_password_is_slowed_after_ten_tries() {
     app.advance_ms(15 * 60 * 1000);
     assert_eq!(login("correct horse battery").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn one_address_trying_many_accounts_is_slowed() {
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use axum::http::Request;
+    let app = spawn_app().await;
+    let from = |email: String| {
+        let mut request = Request::builder()
+            .method("POST")
+            .uri("/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                json!({"email": email, "password": "guess guess guess"}).to_string(),
+            ))
+            .unwrap();
+        let peer: std::net::SocketAddr = "203.0.113.9:50000".parse().unwrap();
+        request.extensions_mut().insert(ConnectInfo(peer));
+        request
+    };
+    for i in 0..50 {
+        let response = app.raw(from(format!("user{i}@spray.example"))).await;
+        assert_eq!(response.status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let blocked = app.raw(from("user51@spray.example".into())).await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+}
