@@ -152,4 +152,17 @@ impl PublishJob {
     pub fn key(&self) -> String {
         format!("{}/{}/{}", self.workspace_id, self.host, self.code)
     }
+
+    /// This job for `link` as it is: the link's workspace, id, host, code
+    /// and version; the operation, attempts and due time stay.
+    pub fn aimed_at(&self, link: &Link) -> Self {
+        Self {
+            workspace_id: link.workspace_id.clone(),
+            link_id: link.id.clone(),
+            host: link.host.clone(),
+            code: link.code.clone(),
+            version: link.version,
+            ..self.clone()
+        }
+    }
 }

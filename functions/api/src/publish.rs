@@ -1,6 +1,8 @@
-//! Publishing links to the edge. Every change is first written to the
-//! outbox, then attempted at once; what fails stays in the outbox and is
-//! retried with backoff (`drain`), so the edge eventually has every change.
+//! Publishing links to the edge. Every change is stored together with its
+//! outbox job (`job` builds them; the `Links` port writes both at once),
+//! then the job is attempted at once (`Publishing::attempt`); what fails
+//! stays in the outbox and is retried with backoff (`drain`), so the edge
+//! eventually has every change.
 
 use std::sync::Arc;
 
@@ -131,17 +133,6 @@ impl Publishing {
         Self { store, edge }
     }
 
-    /// Makes the edge serve `link` as it is now. `Ok(true)` once the edge
-    /// has it; `Ok(false)` when it will be retried from the outbox.
-    pub async fn publish(&self, link: &Link, now_ms: i64) -> Result<bool, StoreError> {
-        self.run(job(link, PublishOp::Put, now_ms), now_ms).await
-    }
-
-    /// Makes the edge forget `link`'s code.
-    pub async fn unpublish(&self, link: &Link, now_ms: i64) -> Result<bool, StoreError> {
-        self.run(job(link, PublishOp::Delete, now_ms), now_ms).await
-    }
-
     /// Retries what is due; returns how many jobs the edge accepted.
     pub async fn drain(&self, now_ms: i64) -> Result<usize, StoreError> {
         let mut done = 0;
@@ -153,13 +144,11 @@ impl Publishing {
         Ok(done)
     }
 
-    async fn run(&self, job: PublishJob, now_ms: i64) -> Result<bool, StoreError> {
-        // Durable first: if this process dies mid-publish, the job remains.
-        self.store.enqueue(&job).await?;
-        self.attempt(&job, now_ms).await
-    }
-
-    async fn attempt(&self, job: &PublishJob, now_ms: i64) -> Result<bool, StoreError> {
+    /// Tries a job that is already in the outbox (stored with its link
+    /// change, or due): `Ok(true)` once the edge has it (the job is then
+    /// completed); `Ok(false)` when it stays for a retry with backoff. A
+    /// `Put` publishes the link as it is now.
+    pub async fn attempt(&self, job: &PublishJob, now_ms: i64) -> Result<bool, StoreError> {
         let outcome = match job.op {
             PublishOp::Put => match self.store.link(&job.workspace_id, &job.link_id).await? {
                 // Publish the link as it is now (a later edit supersedes this job).
@@ -197,7 +186,10 @@ impl Publishing {
     }
 }
 
-fn job(link: &Link, op: PublishOp, now_ms: i64) -> PublishJob {
+/// The outbox job for `op` on `link` as it is (its host, code and
+/// version), due at once. Store it with the link change it publishes
+/// (`Links::create_link`, `update_link`, `delete_link`), then `attempt` it.
+pub fn job(link: &Link, op: PublishOp, now_ms: i64) -> PublishJob {
     PublishJob {
         workspace_id: link.workspace_id.clone(),
         link_id: link.id.clone(),

@@ -26,11 +26,12 @@ use scanly_api::auth::Scopes;
 use scanly_api::model::{
     ApiKeyRecord, Link, PublishJob, PublishOp, Role, Session, User, Workspace,
 };
+use scanly_api::publish;
 use scanly_api::store::dynamo::DynamoStore;
 use scanly_api::store::memory::MemoryStore;
 use scanly_api::store::{
-    Accounts, ApiKeys, Counters, LinkPage, LinkQuery, Links, Members, Outbox, Rotation, Sessions,
-    Store, StoreError,
+    Accounts, ApiKeys, Counters, LinkPage, LinkQuery, MAX_JOBS_PER_WRITE, Members, Outbox,
+    Rotation, Sessions, Store, StoreError,
 };
 use scanly_shared::ids::{LinkId, UserId, WorkspaceId};
 use scanly_shared::label::{Tag, Title};
@@ -43,6 +44,7 @@ use scanly_shared::{Destination, Email, Hostname, ShortCode};
 /// 2026-11-20T12:00:00Z.
 const T0: i64 = 1_795_176_000_000;
 const HOST: &str = "scn.test";
+const DAY: i64 = 86_400_000;
 
 // --- fixtures ------------------------------------------------------------
 
@@ -164,6 +166,61 @@ async fn all_pages(store: &dyn Store, workspace: &WorkspaceId, mut q: LinkQuery)
         }
     }
     panic!("paging did not end after 100 pages");
+}
+
+/// The job a handler stores with a new or edited link: its `Put`, due at
+/// the link's `updated_at`.
+fn put_job(link: &Link) -> PublishJob {
+    publish::job(link, PublishOp::Put, link.updated_at)
+}
+
+/// Creates `link` with its `Put` job, as the handler does.
+async fn create(store: &dyn Store, link: &Link) -> Result<(), StoreError> {
+    store.create_link(link, &put_job(link)).await
+}
+
+/// Stores an edit with the jobs the handler writes: a `Put` for `link`, and
+/// a `Delete` for the stored host/code when it changed.
+async fn update(store: &dyn Store, link: &Link, expected_version: u64) -> Result<(), StoreError> {
+    let stored = store.link(&link.workspace_id, &link.id).await?;
+    let mut jobs = vec![put_job(link)];
+    if let Some(old) = stored.filter(|old| (&old.host, &old.code) != (&link.host, &link.code)) {
+        jobs.push(publish::job(&old, PublishOp::Delete, link.updated_at));
+    }
+    store.update_link(link, expected_version, &jobs).await
+}
+
+/// Deletes with a `Delete` job as a caller that had not read the link would
+/// build it (the store aims it at the link it removes).
+async fn delete(
+    store: &dyn Store,
+    workspace: &WorkspaceId,
+    id: &LinkId,
+) -> Result<Option<Link>, StoreError> {
+    let job = PublishJob {
+        workspace_id: workspace.clone(),
+        link_id: id.clone(),
+        host: Hostname::parse(HOST).unwrap(),
+        code: ShortCode::parse("not-read").unwrap(),
+        op: PublishOp::Delete,
+        version: 0,
+        attempts: 0,
+        next_attempt_at: T0,
+    };
+    store.delete_link(workspace, id, &job).await
+}
+
+/// Every job in the outbox, by key.
+async fn outbox(store: &dyn Store) -> Vec<PublishJob> {
+    let mut jobs = store.due_jobs(T0 + 365 * DAY, 1000).await.unwrap();
+    jobs.sort_by_key(PublishJob::key);
+    jobs
+}
+
+/// `jobs` by key, as `outbox` lists them.
+fn by_key(mut jobs: Vec<PublishJob>) -> Vec<PublishJob> {
+    jobs.sort_by_key(PublishJob::key);
+    jobs
 }
 
 // --- Accounts --------------------------------------------------------------
@@ -426,7 +483,7 @@ async fn sessions_concurrent_rotation_one_wins(store: &dyn Store) {
 
 async fn links_create_get_and_isolation(store: &dyn Store) {
     let menu = link("ws_a", "lnk_menu", "menu", T0);
-    store.create_link(&menu).await.unwrap();
+    create(store, &menu).await.unwrap();
     assert_eq!(
         store.link(&ws("ws_a"), &menu.id).await.unwrap(),
         Some(menu.clone())
@@ -441,10 +498,7 @@ async fn links_create_get_and_isolation(store: &dyn Store) {
             .items
             .is_empty()
     );
-    assert_eq!(
-        store.delete_link(&ws("ws_b"), &menu.id).await.unwrap(),
-        None
-    );
+    assert_eq!(delete(store, &ws("ws_b"), &menu.id).await.unwrap(), None);
     store
         .mark_published(&ws("ws_b"), &menu.id, 1)
         .await
@@ -485,7 +539,7 @@ async fn links_round_trip_every_field(store: &dyn Store) {
     );
     full.indexable = true;
     full.updated_at = T0 + 5;
-    store.create_link(&full).await.unwrap();
+    create(store, &full).await.unwrap();
     assert_eq!(
         store.link(&ws("ws_a"), &full.id).await.unwrap(),
         Some(full.clone())
@@ -495,28 +549,26 @@ async fn links_round_trip_every_field(store: &dyn Store) {
 }
 
 async fn links_code_taken_per_host(store: &dyn Store) {
-    store
-        .create_link(&link("ws_a", "lnk_1", "menu", T0))
+    create(store, &link("ws_a", "lnk_1", "menu", T0))
         .await
         .unwrap();
     // Same host and code, any workspace: taken, and nothing is stored.
     assert_eq!(
-        store.create_link(&link("ws_b", "lnk_2", "menu", T0)).await,
+        create(store, &link("ws_b", "lnk_2", "menu", T0)).await,
         Err(StoreError::CodeTaken)
     );
     assert_eq!(store.link(&ws("ws_b"), &lid("lnk_2")).await.unwrap(), None);
     assert_eq!(
-        store.create_link(&link("ws_a", "lnk_3", "menu", T0)).await,
+        create(store, &link("ws_a", "lnk_3", "menu", T0)).await,
         Err(StoreError::CodeTaken)
     );
     // Codes are case-sensitive, and each host is its own namespace.
-    store
-        .create_link(&link("ws_b", "lnk_4", "Menu", T0))
+    create(store, &link("ws_b", "lnk_4", "Menu", T0))
         .await
         .unwrap();
     let mut other_host = link("ws_b", "lnk_5", "menu", T0);
     other_host.host = Hostname::parse("go.cafe.example").unwrap();
-    store.create_link(&other_host).await.unwrap();
+    create(store, &other_host).await.unwrap();
 }
 
 async fn links_concurrent_create_one_wins(store: &dyn Store) {
@@ -524,7 +576,7 @@ async fn links_concurrent_create_one_wins(store: &dyn Store) {
         link("ws_a", "lnk_a", "race", T0),
         link("ws_b", "lnk_b", "race", T0),
     );
-    let (ra, rb) = tokio::join!(store.create_link(&a), store.create_link(&b));
+    let (ra, rb) = tokio::join!(create(store, &a), create(store, &b));
     let mut results = vec![ra, rb];
     results.sort_by_key(|r| r.is_err());
     assert_eq!(results, vec![Ok(()), Err(StoreError::CodeTaken)]);
@@ -536,6 +588,12 @@ async fn links_concurrent_create_one_wins(store: &dyn Store) {
         stored.iter().flatten().count(),
         1,
         "only the winner is stored"
+    );
+    let winner = stored.into_iter().flatten().next().unwrap();
+    assert_eq!(
+        outbox(store).await,
+        vec![put_job(&winner)],
+        "and only its job"
     );
 }
 
@@ -551,10 +609,9 @@ async fn links_list_newest_first_with_cursor(store: &dyn Store) {
         link("ws_a", "lnk_g", "code-g", T0 + 40),
     ];
     for l in &links {
-        store.create_link(l).await.unwrap();
+        create(store, l).await.unwrap();
     }
-    store
-        .create_link(&link("ws_b", "lnk_other", "other", T0 + 50))
+    create(store, &link("ws_b", "lnk_other", "other", T0 + 50))
         .await
         .unwrap();
     let newest_first = [
@@ -585,7 +642,7 @@ async fn links_list_newest_first_with_cursor(store: &dyn Store) {
         .unwrap();
     assert_eq!(ids(&second), ["lnk_d", "lnk_c", "lnk_b"]);
     // The item a cursor points at may go away: the position still holds.
-    store.delete_link(&workspace, &lid("lnk_b")).await.unwrap();
+    delete(store, &workspace, &lid("lnk_b")).await.unwrap();
     let third = store
         .links(
             &workspace,
@@ -636,7 +693,7 @@ async fn links_list_filters(store: &dyn Store) {
         ),
     ];
     for l in &links {
-        store.create_link(l).await.unwrap();
+        create(store, l).await.unwrap();
     }
     let workspace = ws("ws_a");
     let find = |text: Option<&str>, tag: Option<&str>, limit: usize| LinkQuery {
@@ -714,7 +771,7 @@ async fn links_list_sparse_filter_pages_through(store: &dyn Store) {
         if i == 0 || i == 39 {
             l.tags = vec![Tag::parse("rare").unwrap()];
         }
-        store.create_link(&l).await.unwrap();
+        create(store, &l).await.unwrap();
     }
     let workspace = ws("ws_a");
     let q = LinkQuery {
@@ -731,11 +788,11 @@ async fn links_list_sparse_filter_pages_through(store: &dyn Store) {
 
 async fn links_update_version_conflict(store: &dyn Store) {
     let original = link("ws_a", "lnk_1", "menu", T0);
-    store.create_link(&original).await.unwrap();
+    create(store, &original).await.unwrap();
     let mut v2 = titled(original.clone(), "Version 2", &["x"]);
     v2.version = 2;
     v2.updated_at = T0 + 1;
-    store.update_link(&v2, 1).await.unwrap();
+    update(store, &v2, 1).await.unwrap();
     assert_eq!(
         store.link(&ws("ws_a"), &v2.id).await.unwrap(),
         Some(v2.clone())
@@ -746,17 +803,16 @@ async fn links_update_version_conflict(store: &dyn Store) {
     stale.version = 2;
     stale.title = Some(Title::parse("Stale").unwrap());
     assert_eq!(
-        store.update_link(&stale, 1).await,
+        update(store, &stale, 1).await,
         Err(StoreError::VersionConflict { current: 2 })
     );
     // Even with a code change, and the code stays free.
     stale.code = ShortCode::parse("stale-code").unwrap();
     assert_eq!(
-        store.update_link(&stale, 1).await,
+        update(store, &stale, 1).await,
         Err(StoreError::VersionConflict { current: 2 })
     );
-    store
-        .create_link(&link("ws_a", "lnk_2", "stale-code", T0))
+    create(store, &link("ws_a", "lnk_2", "stale-code", T0))
         .await
         .unwrap();
     assert_eq!(
@@ -768,7 +824,7 @@ async fn links_update_version_conflict(store: &dyn Store) {
     let mut elsewhere = v2.clone();
     elsewhere.workspace_id = ws("ws_b");
     assert_eq!(
-        store.update_link(&elsewhere, 2).await,
+        update(store, &elsewhere, 2).await,
         Err(StoreError::VersionConflict { current: 0 })
     );
     assert_eq!(store.link(&ws("ws_b"), &v2.id).await.unwrap(), None);
@@ -776,9 +832,8 @@ async fn links_update_version_conflict(store: &dyn Store) {
 
 async fn links_update_changes_code(store: &dyn Store) {
     let original = link("ws_a", "lnk_1", "old-code", T0);
-    store.create_link(&original).await.unwrap();
-    store
-        .create_link(&link("ws_b", "lnk_other", "taken", T0))
+    create(store, &original).await.unwrap();
+    create(store, &link("ws_b", "lnk_other", "taken", T0))
         .await
         .unwrap();
 
@@ -786,18 +841,13 @@ async fn links_update_changes_code(store: &dyn Store) {
     let mut clash = original.clone();
     clash.code = ShortCode::parse("taken").unwrap();
     clash.version = 2;
-    assert_eq!(
-        store.update_link(&clash, 1).await,
-        Err(StoreError::CodeTaken)
-    );
+    assert_eq!(update(store, &clash, 1).await, Err(StoreError::CodeTaken));
     assert_eq!(
         store.link(&ws("ws_a"), &original.id).await.unwrap(),
         Some(original.clone())
     );
     assert_eq!(
-        store
-            .create_link(&link("ws_b", "lnk_x", "old-code", T0))
-            .await,
+        create(store, &link("ws_b", "lnk_x", "old-code", T0)).await,
         Err(StoreError::CodeTaken)
     );
 
@@ -805,19 +855,16 @@ async fn links_update_changes_code(store: &dyn Store) {
     let mut moved = original.clone();
     moved.code = ShortCode::parse("new-code").unwrap();
     moved.version = 2;
-    store.update_link(&moved, 1).await.unwrap();
+    update(store, &moved, 1).await.unwrap();
     assert_eq!(
         store.link(&ws("ws_a"), &moved.id).await.unwrap(),
         Some(moved.clone())
     );
     assert_eq!(
-        store
-            .create_link(&link("ws_b", "lnk_y", "new-code", T0))
-            .await,
+        create(store, &link("ws_b", "lnk_y", "new-code", T0)).await,
         Err(StoreError::CodeTaken)
     );
-    store
-        .create_link(&link("ws_b", "lnk_z", "old-code", T0))
+    create(store, &link("ws_b", "lnk_z", "old-code", T0))
         .await
         .unwrap();
 
@@ -825,18 +872,17 @@ async fn links_update_changes_code(store: &dyn Store) {
     let mut rehosted = moved.clone();
     rehosted.host = Hostname::parse("go.cafe.example").unwrap();
     rehosted.version = 3;
-    store.update_link(&rehosted, 2).await.unwrap();
-    store
-        .create_link(&link("ws_b", "lnk_w", "new-code", T0))
+    update(store, &rehosted, 2).await.unwrap();
+    create(store, &link("ws_b", "lnk_w", "new-code", T0))
         .await
         .unwrap();
 }
 
 async fn links_delete_releases_code(store: &dyn Store) {
     let menu = titled(link("ws_a", "lnk_1", "menu", T0), "Menu", &["food"]);
-    store.create_link(&menu).await.unwrap();
+    create(store, &menu).await.unwrap();
     assert_eq!(
-        store.delete_link(&ws("ws_a"), &menu.id).await.unwrap(),
+        delete(store, &ws("ws_a"), &menu.id).await.unwrap(),
         Some(menu.clone())
     );
     assert_eq!(store.link(&ws("ws_a"), &menu.id).await.unwrap(), None);
@@ -848,13 +894,9 @@ async fn links_delete_releases_code(store: &dyn Store) {
             .items
             .is_empty()
     );
-    assert_eq!(
-        store.delete_link(&ws("ws_a"), &menu.id).await.unwrap(),
-        None
-    );
+    assert_eq!(delete(store, &ws("ws_a"), &menu.id).await.unwrap(), None);
     // The code is free again, for anyone.
-    store
-        .create_link(&link("ws_b", "lnk_2", "menu", T0))
+    create(store, &link("ws_b", "lnk_2", "menu", T0))
         .await
         .unwrap();
     // Publishing a deleted link does not bring it back.
@@ -867,7 +909,7 @@ async fn links_delete_releases_code(store: &dyn Store) {
 
 async fn links_mark_published_monotonic(store: &dyn Store) {
     let menu = link("ws_a", "lnk_1", "menu", T0);
-    store.create_link(&menu).await.unwrap();
+    create(store, &menu).await.unwrap();
     let read = || async {
         store
             .link(&ws("ws_a"), &menu.id)
@@ -901,10 +943,7 @@ async fn links_mark_published_monotonic(store: &dyn Store) {
     let mut edited = store.link(&ws("ws_a"), &menu.id).await.unwrap().unwrap();
     edited.version += 1;
     edited.title = Some(Title::parse("Edited").unwrap());
-    store
-        .update_link(&edited, edited.version - 1)
-        .await
-        .unwrap();
+    update(store, &edited, edited.version - 1).await.unwrap();
     assert_eq!(read().await, Some(3));
     assert_eq!(
         store.link(&ws("ws_a"), &menu.id).await.unwrap(),
@@ -919,6 +958,278 @@ async fn links_mark_published_monotonic(store: &dyn Store) {
     assert_eq!(
         store.link(&ws("ws_a"), &lid("lnk_none")).await.unwrap(),
         None
+    );
+}
+
+// --- Links with their publish jobs (one atomic write) ------------------------
+
+async fn links_create_stores_its_job(store: &dyn Store) {
+    let menu = link("ws_a", "lnk_1", "menu", T0);
+    let menu_job = put_job(&menu);
+    store.create_link(&menu, &menu_job).await.unwrap();
+    assert_eq!(outbox(store).await, vec![menu_job.clone()]);
+
+    // A taken code: neither the link nor its job is written.
+    let clash = link("ws_b", "lnk_2", "menu", T0 + 1);
+    assert_eq!(
+        store.create_link(&clash, &put_job(&clash)).await,
+        Err(StoreError::CodeTaken)
+    );
+    assert_eq!(outbox(store).await, vec![menu_job.clone()]);
+
+    // The job supersedes a pending one for the same workspace and code.
+    let pending = job("ws_a", "reused", PublishOp::Delete, 4, T0 - 10);
+    store.enqueue(&pending).await.unwrap();
+    let reused = link("ws_a", "lnk_reused", "reused", T0 + 2);
+    store.create_link(&reused, &put_job(&reused)).await.unwrap();
+    assert_eq!(
+        outbox(store).await,
+        by_key(vec![menu_job.clone(), put_job(&reused)])
+    );
+
+    // A job of another workspace or link is refused, and nothing is
+    // written: the link's code stays free.
+    let other = link("ws_a", "lnk_3", "other", T0 + 3);
+    let foreign_workspace = PublishJob {
+        workspace_id: ws("ws_b"),
+        ..put_job(&other)
+    };
+    let foreign_link = PublishJob {
+        link_id: lid("lnk_9"),
+        ..put_job(&other)
+    };
+    for wrong in [foreign_workspace, foreign_link] {
+        assert!(matches!(
+            store.create_link(&other, &wrong).await,
+            Err(StoreError::Unavailable(_))
+        ));
+    }
+    assert_eq!(store.link(&ws("ws_a"), &other.id).await.unwrap(), None);
+    assert_eq!(
+        outbox(store).await,
+        by_key(vec![menu_job.clone(), put_job(&reused)])
+    );
+    store.create_link(&other, &put_job(&other)).await.unwrap();
+}
+
+async fn links_update_stores_its_jobs(store: &dyn Store) {
+    let original = link("ws_a", "lnk_1", "menu", T0);
+    store
+        .create_link(&original, &put_job(&original))
+        .await
+        .unwrap();
+    let taken = link("ws_b", "lnk_other", "taken", T0);
+    store.create_link(&taken, &put_job(&taken)).await.unwrap();
+
+    // An edit of the same code: its Put supersedes the pending one.
+    let mut v2 = titled(original.clone(), "Version 2", &[]);
+    v2.version = 2;
+    v2.updated_at = T0 + 1;
+    store.update_link(&v2, 1, &[put_job(&v2)]).await.unwrap();
+    let after_v2 = by_key(vec![put_job(&v2), put_job(&taken)]);
+    assert_eq!(outbox(store).await, after_v2);
+
+    // A stale edit (VersionConflict) writes no job, even with a code change.
+    let mut stale = original.clone();
+    stale.code = ShortCode::parse("stale").unwrap();
+    stale.version = 2;
+    stale.updated_at = T0 + 2;
+    let stale_jobs = [
+        put_job(&stale),
+        publish::job(&original, PublishOp::Delete, T0 + 2),
+    ];
+    assert_eq!(
+        store.update_link(&stale, 1, &stale_jobs).await,
+        Err(StoreError::VersionConflict { current: 2 })
+    );
+    assert_eq!(outbox(store).await, after_v2);
+
+    // A move to a taken code (CodeTaken) writes no job either.
+    let mut clash = v2.clone();
+    clash.code = ShortCode::parse("taken").unwrap();
+    clash.version = 3;
+    clash.updated_at = T0 + 3;
+    let clash_jobs = [
+        put_job(&clash),
+        publish::job(&v2, PublishOp::Delete, T0 + 3),
+    ];
+    assert_eq!(
+        store.update_link(&clash, 2, &clash_jobs).await,
+        Err(StoreError::CodeTaken)
+    );
+    assert_eq!(outbox(store).await, after_v2);
+
+    // Nor does an edit of a link that is not there (in this workspace).
+    let mut elsewhere = v2.clone();
+    elsewhere.workspace_id = ws("ws_b");
+    elsewhere.version = 3;
+    assert_eq!(
+        store
+            .update_link(&elsewhere, 2, &[put_job(&elsewhere)])
+            .await,
+        Err(StoreError::VersionConflict { current: 0 })
+    );
+    assert_eq!(outbox(store).await, after_v2);
+
+    // Jobs of another link are refused with the whole write.
+    let mut v3 = v2.clone();
+    v3.version = 3;
+    v3.updated_at = T0 + 4;
+    let foreign = PublishJob {
+        link_id: lid("lnk_other"),
+        ..put_job(&v3)
+    };
+    assert!(matches!(
+        store.update_link(&v3, 2, &[put_job(&v3), foreign]).await,
+        Err(StoreError::Unavailable(_))
+    ));
+    // So are more jobs than one write takes.
+    let too_many = vec![put_job(&v3); MAX_JOBS_PER_WRITE + 1];
+    assert!(matches!(
+        store.update_link(&v3, 2, &too_many).await,
+        Err(StoreError::Unavailable(_))
+    ));
+    assert_eq!(
+        store.link(&ws("ws_a"), &v2.id).await.unwrap(),
+        Some(v2.clone())
+    );
+    assert_eq!(outbox(store).await, after_v2);
+
+    // A code change: a Put for the new code, and a Delete for the old one
+    // that supersedes the old code's pending Put.
+    let mut moved = v2.clone();
+    moved.code = ShortCode::parse("carte").unwrap();
+    moved.version = 3;
+    moved.updated_at = T0 + 5;
+    let unpublish = publish::job(&v2, PublishOp::Delete, T0 + 5);
+    store
+        .update_link(&moved, 2, &[unpublish.clone(), put_job(&moved)])
+        .await
+        .unwrap();
+    assert_eq!(
+        outbox(store).await,
+        by_key(vec![unpublish.clone(), put_job(&moved), put_job(&taken)])
+    );
+    assert_eq!(unpublish.code.as_str(), "menu");
+
+    // Of two jobs with one key, the later is stored (as two enqueues).
+    let mut v4 = moved.clone();
+    v4.version = 4;
+    v4.updated_at = T0 + 6;
+    store
+        .update_link(&v4, 3, &[put_job(&moved), put_job(&v4)])
+        .await
+        .unwrap();
+    assert_eq!(
+        outbox(store).await,
+        by_key(vec![unpublish, put_job(&v4), put_job(&taken)])
+    );
+}
+
+async fn links_concurrent_updates_store_only_the_winners_jobs(store: &dyn Store) {
+    let original = link("ws_a", "lnk_1", "menu", T0);
+    store
+        .create_link(&original, &put_job(&original))
+        .await
+        .unwrap();
+    let edit = |code: &str| {
+        let mut edited = original.clone();
+        edited.code = ShortCode::parse(code).unwrap();
+        edited.version = 2;
+        edited.updated_at = T0 + 1;
+        let jobs = vec![
+            publish::job(&original, PublishOp::Delete, T0 + 1),
+            put_job(&edited),
+        ];
+        (edited, jobs)
+    };
+    let ((a, a_jobs), (b, b_jobs)) = (edit("code-a"), edit("code-b"));
+    let (ra, rb) = tokio::join!(
+        store.update_link(&a, 1, &a_jobs),
+        store.update_link(&b, 1, &b_jobs)
+    );
+    let (winner, jobs) = match (ra, rb) {
+        (Ok(()), Err(StoreError::VersionConflict { current: 2 })) => (a, a_jobs),
+        (Err(StoreError::VersionConflict { current: 2 }), Ok(())) => (b, b_jobs),
+        other => panic!("one edit wins, the other conflicts: {other:?}"),
+    };
+    assert_eq!(
+        store.link(&ws("ws_a"), &winner.id).await.unwrap(),
+        Some(winner)
+    );
+    assert_eq!(outbox(store).await, by_key(jobs));
+}
+
+async fn links_delete_stores_its_job(store: &dyn Store) {
+    let menu = link("ws_a", "lnk_1", "menu", T0);
+    store.create_link(&menu, &put_job(&menu)).await.unwrap();
+    let unpublish = publish::job(&menu, PublishOp::Delete, T0 + 5);
+
+    // Another workspace removes nothing and writes no job.
+    assert_eq!(
+        store
+            .delete_link(&ws("ws_b"), &menu.id, &unpublish)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(outbox(store).await, vec![put_job(&menu)]);
+
+    // The Delete supersedes the pending Put.
+    assert_eq!(
+        store
+            .delete_link(&ws("ws_a"), &menu.id, &unpublish)
+            .await
+            .unwrap(),
+        Some(menu.clone())
+    );
+    assert_eq!(outbox(store).await, vec![unpublish.clone()]);
+
+    // Gone: nothing removed, no job written (the pending one is as it was).
+    let again = publish::job(&menu, PublishOp::Delete, T0 + 9);
+    assert_eq!(
+        store
+            .delete_link(&ws("ws_a"), &menu.id, &again)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(outbox(store).await, vec![unpublish.clone()]);
+
+    // A link moved to another code after the caller read it: the job is
+    // stored for the code it held when removed.
+    let read = link("ws_a", "lnk_2", "before", T0);
+    store.create_link(&read, &put_job(&read)).await.unwrap();
+    let mut moved = read.clone();
+    moved.code = ShortCode::parse("after").unwrap();
+    moved.version = 2;
+    moved.updated_at = T0 + 10;
+    let moved_away = publish::job(&read, PublishOp::Delete, T0 + 10);
+    store
+        .update_link(&moved, 1, &[moved_away.clone(), put_job(&moved)])
+        .await
+        .unwrap();
+    let from_the_read = publish::job(&read, PublishOp::Delete, T0 + 20);
+    assert_eq!(
+        store
+            .delete_link(&ws("ws_a"), &read.id, &from_the_read)
+            .await
+            .unwrap(),
+        Some(moved.clone())
+    );
+    let aimed = from_the_read.aimed_at(&moved);
+    assert_eq!(
+        (
+            aimed.code.as_str(),
+            aimed.version,
+            aimed.op,
+            aimed.next_attempt_at
+        ),
+        ("after", 2, PublishOp::Delete, T0 + 20)
+    );
+    assert_eq!(
+        outbox(store).await,
+        by_key(vec![unpublish, moved_away, aimed])
     );
 }
 
@@ -1423,6 +1734,10 @@ contract!(
     links_update_changes_code,
     links_delete_releases_code,
     links_mark_published_monotonic,
+    links_create_stores_its_job,
+    links_update_stores_its_jobs,
+    links_concurrent_updates_store_only_the_winners_jobs,
+    links_delete_stores_its_job,
     outbox_enqueue_supersedes,
     outbox_due_order_and_limit,
     outbox_complete_only_same_job,
@@ -1493,14 +1808,12 @@ async fn dynamodb_tenant_items_are_keyed_by_workspace() {
         .create_account(&user("usr_1", "a@b.example"), &workspace("ws_1", T0))
         .await
         .unwrap();
-    store
-        .create_link(&titled(
-            link("ws_1", "lnk_1", "menu", T0),
-            "Menu",
-            &["food"],
-        ))
-        .await
-        .unwrap();
+    create(
+        &store,
+        &titled(link("ws_1", "lnk_1", "menu", T0), "Menu", &["food"]),
+    )
+    .await
+    .unwrap();
     store
         .enqueue(&job("ws_1", "menu", PublishOp::Put, 1, T0))
         .await

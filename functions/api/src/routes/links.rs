@@ -21,7 +21,8 @@ use crate::auth::Scope;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Caller, ValidJson};
 use crate::ids::new_id;
-use crate::model::Link;
+use crate::model::{Link, PublishJob, PublishOp};
+use crate::publish;
 use crate::store::{LinkQuery, StoreError};
 
 const DEFAULT_PAGE_SIZE: usize = 20;
@@ -296,9 +297,11 @@ pub(crate) async fn create_link(
     };
     validate(&link)?;
     let mut attempts = 0;
-    loop {
-        match state.store.create_link(&link).await {
-            Ok(()) => break,
+    let job = loop {
+        // The link and its publish job are stored in one write.
+        let job = publish::job(&link, PublishOp::Put, now);
+        match state.store.create_link(&link, &job).await {
+            Ok(()) => break job,
             Err(StoreError::CodeTaken) if !chosen_code && attempts < CODE_ATTEMPTS => {
                 attempts += 1;
                 link.code = random_code()?;
@@ -311,11 +314,11 @@ pub(crate) async fn create_link(
             }
             Err(other) => return Err(ApiError::internal(other)),
         }
-    }
+    };
     // Published before the short URL is handed out, so a first scan finds it.
     if state
         .publishing
-        .publish(&link, now)
+        .attempt(&job, now)
         .await
         .map_err(ApiError::internal)?
     {
@@ -476,7 +479,8 @@ pub async fn update(
 }
 
 /// Stores an edited link over `stored` (same version or conflict) and
-/// publishes it; a changed code is unpublished from the edge.
+/// publishes it; a changed code is unpublished from the edge. The jobs are
+/// stored with the link, in one write.
 async fn save_and_publish(
     state: &AppState,
     stored: &Link,
@@ -484,7 +488,11 @@ async fn save_and_publish(
     now: i64,
 ) -> ApiResult<Json<LinkView>> {
     validate(&link)?;
-    match state.store.update_link(&link, stored.version).await {
+    let put = publish::job(&link, PublishOp::Put, now);
+    let unpublish = (stored.host != link.host || stored.code != link.code)
+        .then(|| publish::job(stored, PublishOp::Delete, now));
+    let jobs: Vec<PublishJob> = unpublish.iter().chain([&put]).cloned().collect();
+    match state.store.update_link(&link, stored.version, &jobs).await {
         Ok(()) => {}
         Err(StoreError::VersionConflict { current }) => return Err(version_conflict(current)),
         Err(StoreError::CodeTaken) => {
@@ -495,16 +503,16 @@ async fn save_and_publish(
         }
         Err(other) => return Err(ApiError::internal(other)),
     }
-    if stored.code != link.code {
+    if let Some(unpublish) = &unpublish {
         state
             .publishing
-            .unpublish(stored, now)
+            .attempt(unpublish, now)
             .await
             .map_err(ApiError::internal)?;
     }
     if state
         .publishing
-        .publish(&link, now)
+        .attempt(&put, now)
         .await
         .map_err(ApiError::internal)?
     {
@@ -529,15 +537,18 @@ pub async fn delete(
 ) -> ApiResult<StatusCode> {
     caller.require_write()?;
     let link = owned_link(&state, &caller, &id).await?;
+    let now = state.now_ms();
+    let job = publish::job(&link, PublishOp::Delete, now);
     let removed = state
         .store
-        .delete_link(&caller.workspace_id, &link.id)
+        .delete_link(&caller.workspace_id, &link.id, &job)
         .await
         .map_err(ApiError::internal)?
         .ok_or_else(|| ApiError::not_found("link"))?;
+    // The job as stored: for the code the link held when it was removed.
     state
         .publishing
-        .unpublish(&removed, state.now_ms())
+        .attempt(&job.aimed_at(&removed), now)
         .await
         .map_err(ApiError::internal)?;
     Ok(StatusCode::NO_CONTENT)

@@ -12,7 +12,7 @@ use scanly_shared::ids::{LinkId, UserId, WorkspaceId};
 
 use super::{
     Accounts, ApiKeys, Counters, LinkPage, LinkQuery, Links, Members, Outbox, Rotation, Sessions,
-    StoreError,
+    StoreError, check_jobs,
 };
 use crate::model::{ApiKeyRecord, Link, PublishJob, Role, Session, User, Workspace};
 
@@ -196,7 +196,8 @@ impl Sessions for MemoryStore {
 
 #[async_trait]
 impl Links for MemoryStore {
-    async fn create_link(&self, link: &Link) -> Result<(), StoreError> {
+    async fn create_link(&self, link: &Link, job: &PublishJob) -> Result<(), StoreError> {
+        check_jobs(link, std::slice::from_ref(job))?;
         let mut state = self.state()?;
         let code = code_key(link);
         if state.codes.contains_key(&code) {
@@ -208,6 +209,7 @@ impl Links for MemoryStore {
         state
             .links
             .insert((link.workspace_id.clone(), link.id.clone()), link.clone());
+        state.outbox.insert(job.key(), job.clone());
         Ok(())
     }
 
@@ -251,7 +253,13 @@ impl Links for MemoryStore {
         Ok(LinkPage { items, next_cursor })
     }
 
-    async fn update_link(&self, link: &Link, expected_version: u64) -> Result<(), StoreError> {
+    async fn update_link(
+        &self,
+        link: &Link,
+        expected_version: u64,
+        jobs: &[PublishJob],
+    ) -> Result<(), StoreError> {
+        check_jobs(link, jobs)?;
         let mut state = self.state()?;
         let key = (link.workspace_id.clone(), link.id.clone());
         let Some(stored) = state.links.get(&key).cloned() else {
@@ -276,6 +284,9 @@ impl Links for MemoryStore {
             ..link.clone()
         };
         state.links.insert(key, link);
+        for job in jobs {
+            state.outbox.insert(job.key(), job.clone());
+        }
         Ok(())
     }
 
@@ -283,11 +294,14 @@ impl Links for MemoryStore {
         &self,
         workspace: &WorkspaceId,
         id: &LinkId,
+        job: &PublishJob,
     ) -> Result<Option<Link>, StoreError> {
         let mut state = self.state()?;
         let removed = state.links.remove(&(workspace.clone(), id.clone()));
         if let Some(link) = &removed {
             state.codes.remove(&code_key(link));
+            let job = job.aimed_at(link);
+            state.outbox.insert(job.key(), job);
         }
         Ok(removed)
     }

@@ -83,10 +83,15 @@ pub struct LinkPage {
     pub next_cursor: Option<String>,
 }
 
+/// Link writes store their publish jobs in the same atomic write, so a
+/// change is never stored without the job that tells the edge about it
+/// (and a write that fails stores neither). A job supersedes a pending one
+/// with the same `PublishJob::key`, as `Outbox::enqueue` does.
 #[async_trait]
 pub trait Links: Send + Sync {
-    /// Claims `host/code` and stores the link; `CodeTaken` if claimed.
-    async fn create_link(&self, link: &Link) -> Result<(), StoreError>;
+    /// Claims `host/code` and stores the link and `job` (its `Put`);
+    /// `CodeTaken` if claimed, and then nothing is written.
+    async fn create_link(&self, link: &Link, job: &PublishJob) -> Result<(), StoreError>;
     async fn link(&self, workspace: &WorkspaceId, id: &LinkId) -> Result<Option<Link>, StoreError>;
     /// Newest first.
     async fn links(
@@ -94,14 +99,27 @@ pub trait Links: Send + Sync {
         workspace: &WorkspaceId,
         query: &LinkQuery,
     ) -> Result<LinkPage, StoreError>;
-    /// Stores `link` if the stored version is `expected_version`; a changed
-    /// code is claimed (and the old one released) in the same write.
-    async fn update_link(&self, link: &Link, expected_version: u64) -> Result<(), StoreError>;
-    /// Removes the link and releases its code; the removed link, if any.
+    /// Stores `link` and `jobs` if the stored version is `expected_version`;
+    /// a changed code is claimed (and the old one released) in the same
+    /// write. `jobs`: a `Put` for the new state, and a `Delete` for the old
+    /// host/code when it changed. On `VersionConflict` or `CodeTaken`
+    /// nothing is written.
+    async fn update_link(
+        &self,
+        link: &Link,
+        expected_version: u64,
+        jobs: &[PublishJob],
+    ) -> Result<(), StoreError>;
+    /// Removes the link, releases its code and stores `job` (its `Delete`);
+    /// the removed link, if any (`None`: nothing is written). The job is
+    /// stored aimed at the link as removed (`PublishJob::aimed_at`), so a
+    /// link whose code changed since the caller read it is still removed
+    /// from the edge under the code it held.
     async fn delete_link(
         &self,
         workspace: &WorkspaceId,
         id: &LinkId,
+        job: &PublishJob,
     ) -> Result<Option<Link>, StoreError>;
     /// Records that the edge confirmed `version` (never moves backwards).
     async fn mark_published(
@@ -112,9 +130,35 @@ pub trait Links: Send + Sync {
     ) -> Result<(), StoreError>;
 }
 
+/// Publish jobs one link write stores at most (a DynamoDB transaction holds
+/// 100 items; a link write needs 3 besides its jobs). A handler needs 2.
+pub const MAX_JOBS_PER_WRITE: usize = 8;
+
+/// The jobs of a write of `link` are that link's (its workspace and id, so
+/// they are keyed in its workspace) and few; otherwise nothing is written.
+fn check_jobs(link: &Link, jobs: &[PublishJob]) -> Result<(), StoreError> {
+    if jobs.len() > MAX_JOBS_PER_WRITE {
+        return Err(StoreError::Unavailable(format!(
+            "at most {MAX_JOBS_PER_WRITE} publish jobs per link write"
+        )));
+    }
+    if let Some(job) = jobs
+        .iter()
+        .find(|job| job.workspace_id != link.workspace_id || job.link_id != link.id)
+    {
+        return Err(StoreError::Unavailable(format!(
+            "a publish job for link {} cannot be stored with link {}",
+            job.link_id, link.id
+        )));
+    }
+    Ok(())
+}
+
 #[async_trait]
 pub trait Outbox: Send + Sync {
-    /// Adds or supersedes the job for the same link and code.
+    /// Adds or supersedes the job for the same link and code. Link changes
+    /// do not use it (their jobs are stored with them, see `Links`); it is
+    /// for jobs without a link write.
     async fn enqueue(&self, job: &PublishJob) -> Result<(), StoreError>;
     async fn due_jobs(&self, now_ms: i64, limit: usize) -> Result<Vec<PublishJob>, StoreError>;
     /// Removes the job if it is still the one that was attempted.

@@ -2,6 +2,7 @@
 //! invisible across workspaces.
 
 use axum::http::StatusCode;
+use scanly_api::model::PublishOp;
 use serde_json::json;
 
 use crate::helpers::{EDGE_BASE, spawn_app};
@@ -337,6 +338,79 @@ async fn a_publish_that_fails_stays_in_the_outbox_until_the_edge_has_it() {
         0,
         "nothing left"
     );
+}
+
+#[tokio::test]
+async fn every_change_is_stored_with_its_publish_jobs_and_a_refused_one_with_none() {
+    let app = spawn_app().await;
+    let rosa = app.sign_up("rosa@cafe.example").await;
+    let token = Some(rosa.access_token.as_str());
+    // What the outbox holds: (op, code, version), by code.
+    let outbox = || async {
+        let mut jobs: Vec<(PublishOp, String, u64)> = app
+            .state
+            .store
+            .due_jobs(i64::MAX, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|job| (job.op, job.code.to_string(), job.version))
+            .collect();
+        jobs.sort_by(|a, b| a.1.cmp(&b.1));
+        jobs
+    };
+    let put = |code: &str, version| (PublishOp::Put, code.to_owned(), version);
+    let delete = |code: &str, version| (PublishOp::Delete, code.to_owned(), version);
+
+    app.edge.set_down(true);
+    let created = app
+        .create_link(
+            &rosa,
+            json!({"code": "menu", "destination": "https://cafe.example/"}),
+        )
+        .await;
+    app.create_link(
+        &rosa,
+        json!({"code": "taken", "destination": "https://cafe.example/t"}),
+    )
+    .await;
+    assert_eq!(outbox().await, [put("menu", 1), put("taken", 1)]);
+    let path = format!("/v1/links/{}", created.body["id"].as_str().unwrap());
+
+    // Refused by the store: no job.
+    let clash = app
+        .call("PATCH", &path, token, Some(json!({"code": "taken"})))
+        .await;
+    assert_eq!(clash.error_code(), "code_taken");
+    assert_eq!(outbox().await, [put("menu", 1), put("taken", 1)]);
+
+    // A new code: the old one's Delete and the new one's Put.
+    let moved = app
+        .call("PATCH", &path, token, Some(json!({"code": "carte"})))
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(moved.body["published_version"], serde_json::Value::Null);
+    assert_eq!(
+        outbox().await,
+        [put("carte", 2), delete("menu", 1), put("taken", 1)]
+    );
+
+    // Deleted: its code's Delete supersedes the pending Put.
+    let deleted = app.call("DELETE", &path, token, None).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        outbox().await,
+        [delete("carte", 2), delete("menu", 1), put("taken", 1)]
+    );
+
+    // The edge back: the drain delivers all of it.
+    app.edge.set_down(false);
+    app.advance_ms(2_000);
+    assert_eq!(app.state.publishing.drain(app.now_ms()).await.unwrap(), 3);
+    assert!(outbox().await.is_empty());
+    assert!(app.edge.record("scn.test", "menu").is_none());
+    assert!(app.edge.record("scn.test", "carte").is_none());
+    assert!(app.edge.record("scn.test", "taken").is_some());
 }
 
 #[tokio::test]

@@ -325,3 +325,100 @@ async fn nothing_of_another_workspace_is_reachable_by_id() {
         .await;
     assert_eq!(keys.body.as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn admins_manage_members_but_only_owners_make_owners() {
+    let app = spawn_app().await;
+    let rosa = app.sign_up("rosa@cafe.example").await;
+    let ada = app.sign_up("ada@cafe.example").await;
+    app.sign_up("max@cafe.example").await;
+    let members = format!("/v1/workspaces/{}/members", rosa.workspace_id);
+    assert_eq!(
+        add(
+            &app,
+            &members,
+            &rosa.access_token,
+            "ada@cafe.example",
+            "admin"
+        )
+        .await
+        .status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        add(
+            &app,
+            &members,
+            &ada.access_token,
+            "max@cafe.example",
+            "member"
+        )
+        .await
+        .status,
+        StatusCode::CREATED
+    );
+    let owner = add(
+        &app,
+        &members,
+        &ada.access_token,
+        "max@cafe.example",
+        "owner",
+    )
+    .await;
+    assert_eq!(
+        owner.status,
+        StatusCode::FORBIDDEN,
+        "an admin cannot make owners"
+    );
+    let team = app
+        .call("GET", &members, Some(&rosa.access_token), None)
+        .await;
+    let roles: Vec<&str> = team
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["owner", "admin", "member"]);
+    let max_id = team.body[2]["user_id"].as_str().unwrap().to_owned();
+    let rosa_id = team.body[0]["user_id"].as_str().unwrap().to_owned();
+    let removed = app
+        .call(
+            "DELETE",
+            &format!("{members}/{max_id}"),
+            Some(&ada.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    let coup = app
+        .call(
+            "DELETE",
+            &format!("{members}/{rosa_id}"),
+            Some(&ada.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        coup.status,
+        StatusCode::FORBIDDEN,
+        "an admin cannot remove an owner"
+    );
+}
+
+async fn add(
+    app: &crate::helpers::TestApp,
+    members: &str,
+    token: &str,
+    email: &str,
+    role: &str,
+) -> crate::helpers::TestResponse {
+    app.call(
+        "POST",
+        members,
+        Some(token),
+        Some(json!({"email": email, "role": role})),
+    )
+    .await
+}

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+    AttributeValue, Delete, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
 };
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -15,8 +15,8 @@ use super::{
     DynamoStore, GSI1, Item, MAX_LIST_PAGES, build_error, condition_failed, corrupt, get_n, get_s,
     item, keys, n, names, put, s, sdk_error, values,
 };
-use crate::model::Link;
-use crate::store::{LinkPage, LinkQuery, Links, StoreError};
+use crate::model::{Link, PublishJob};
+use crate::store::{LinkPage, LinkQuery, Links, StoreError, check_jobs};
 
 /// Attempts at deleting a link that keeps changing under us.
 const DELETE_ATTEMPTS: u32 = 3;
@@ -185,12 +185,16 @@ impl DynamoStore {
 
 #[async_trait]
 impl Links for DynamoStore {
-    async fn create_link(&self, link: &Link) -> Result<(), StoreError> {
-        let items = vec![
+    async fn create_link(&self, link: &Link, job: &PublishJob) -> Result<(), StoreError> {
+        let jobs = std::slice::from_ref(job);
+        check_jobs(link, jobs)?;
+        let mut items = vec![
             // 0: the claim decides CodeTaken.
             put(&self.table, claim_item(link), true)?,
             put(&self.table, new_link_item(link)?, true)?,
         ];
+        // Then the publish job, in the same transaction.
+        items.extend(self.job_puts(jobs)?);
         match self.transact(items).await? {
             None => Ok(()),
             Some(reasons) if condition_failed(&reasons, 0) => Err(StoreError::CodeTaken),
@@ -299,7 +303,13 @@ impl Links for DynamoStore {
         })
     }
 
-    async fn update_link(&self, link: &Link, expected_version: u64) -> Result<(), StoreError> {
+    async fn update_link(
+        &self,
+        link: &Link,
+        expected_version: u64,
+        jobs: &[PublishJob],
+    ) -> Result<(), StoreError> {
+        check_jobs(link, jobs)?;
         let Some(stored) = self.link(&link.workspace_id, &link.id).await? else {
             return Err(StoreError::VersionConflict { current: 0 });
         };
@@ -308,49 +318,19 @@ impl Links for DynamoStore {
                 current: stored.version,
             });
         }
-        let update = self.versioned_update(link, expected_version)?;
-
-        if claim_key(&stored) == claim_key(link) {
-            // One item: a plain conditional update (half a transaction's cost).
-            let result = self
-                .client()
-                .await
-                .update_item()
-                .table_name(&self.table)
-                .set_key(Some(update.key))
-                .update_expression(update.update_expression)
-                .set_condition_expression(update.condition_expression)
-                .set_expression_attribute_names(update.expression_attribute_names)
-                .set_expression_attribute_values(update.expression_attribute_values)
-                .return_values_on_condition_check_failure(
-                    ReturnValuesOnConditionCheckFailure::AllOld,
-                )
-                .send()
-                .await;
-            return match result {
-                Ok(_) => Ok(()),
-                Err(error) => match error.as_service_error() {
-                    Some(UpdateItemError::ConditionalCheckFailedException(failed)) => {
-                        let current = self.current_version(failed.item(), link).await?;
-                        Err(StoreError::VersionConflict { current })
-                    }
-                    _ => Err(sdk_error("UpdateItem", error)),
-                },
-            };
-        }
-
-        let take = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(claim_item(link)))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(build_error)?;
-        let items = vec![
-            // 0: the version; 1: release the old code; 2: claim the new one.
-            TransactWriteItem::builder().update(update).build(),
-            self.release_claim(&stored)?,
-            TransactWriteItem::builder().put(take).build(),
+        let moved = claim_key(&stored) != claim_key(link);
+        // 0: the version; when the code moved, 1: release the old code and
+        // 2: claim the new one; then the publish jobs.
+        let mut items = vec![
+            TransactWriteItem::builder()
+                .update(self.versioned_update(link, expected_version)?)
+                .build(),
         ];
+        if moved {
+            items.push(self.release_claim(&stored)?);
+            items.push(put(&self.table, claim_item(link), true)?);
+        }
+        items.extend(self.job_puts(jobs)?);
         match self.transact(items).await? {
             None => Ok(()),
             Some(reasons) if condition_failed(&reasons, 0) => {
@@ -358,7 +338,7 @@ impl Links for DynamoStore {
                 let current = self.current_version(old, link).await?;
                 Err(StoreError::VersionConflict { current })
             }
-            Some(reasons) if condition_failed(&reasons, 2) => Err(StoreError::CodeTaken),
+            Some(reasons) if moved && condition_failed(&reasons, 2) => Err(StoreError::CodeTaken),
             Some(_) => Err(StoreError::Unavailable(format!(
                 "the claim on {}/{} belongs to another link",
                 stored.host, stored.code
@@ -370,6 +350,7 @@ impl Links for DynamoStore {
         &self,
         workspace: &WorkspaceId,
         id: &LinkId,
+        job: &PublishJob,
     ) -> Result<Option<Link>, StoreError> {
         for _ in 0..DELETE_ATTEMPTS {
             let Some(stored) = self.link(workspace, id).await? else {
@@ -383,11 +364,13 @@ impl Links for DynamoStore {
                 .set_expression_attribute_values(Some(values([(":version", n(stored.version))])))
                 .build()
                 .map_err(build_error)?;
-            let items = vec![
+            let mut items = vec![
                 // 0: unchanged since read; 1: release the code.
                 TransactWriteItem::builder().delete(delete).build(),
                 self.release_claim(&stored)?,
             ];
+            // 2: the job, for the code the link holds as deleted.
+            items.extend(self.job_puts(std::slice::from_ref(&job.aimed_at(&stored)))?);
             match self.transact(items).await? {
                 None => return Ok(Some(stored)),
                 // Changed (or deleted) meanwhile: read again.

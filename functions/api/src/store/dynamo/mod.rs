@@ -49,6 +49,10 @@
 //! - Uniqueness (emails, codes per host) is a claim item written with
 //!   `attribute_not_exists(pk)` in the same `TransactWriteItems` as its
 //!   owner; which item failed comes from the cancellation reasons.
+//! - Link writes (`create_link`, `update_link`, `delete_link`) put their
+//!   publish jobs (`OUTBOX#` items, `outbox.rs`) in their own
+//!   `TransactWriteItems`, so a change and its job are stored together or
+//!   not at all; an edit that keeps its code is a two-item transaction.
 //! - Link writes are conditioned on `version = expected`; the current
 //!   version comes back with `ReturnValuesOnConditionCheckFailure=ALL_OLD`.
 //!   `update_link` never writes `published_version` (only `mark_published`
@@ -78,8 +82,6 @@
 //!
 //! # Where this differs from the letter of docs/data-model.md
 //!
-//! - `update_link` without a code or host change is one conditional
-//!   `UpdateItem` (same condition and result, half a transaction's cost).
 //! - Releasing a code claim is conditioned on `attribute_not_exists(pk) OR
 //!   link_id = :id`, so a link whose claim went missing can still be
 //!   deleted or moved (another link's claim is still never released).

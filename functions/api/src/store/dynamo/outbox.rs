@@ -1,18 +1,19 @@
 //! The publish outbox: one job per (workspace, host, code) in the
 //! workspace's partition; due jobs through `gsi2` on the one partition
-//! `OUTBOX`, ordered by `next_attempt_at`.
+//! `OUTBOX`, ordered by `next_attempt_at`. Link writes put their jobs in
+//! their own transaction (`job_puts`, used by `links.rs`).
 
 use std::collections::HashMap;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 use scanly_shared::ids::{LinkId, WorkspaceId};
 use scanly_shared::{Hostname, ShortCode};
 
 use super::{
-    DynamoStore, GSI2, Item, corrupt, get_s, item, keys, n, names, parse_s, require_n, s,
+    DynamoStore, GSI2, Item, corrupt, get_s, item, keys, n, names, parse_s, put, require_n, s,
     sdk_error, values,
 };
 use crate::model::{PublishJob, PublishOp};
@@ -69,6 +70,29 @@ fn read_job(item: &Item) -> Result<PublishJob, StoreError> {
         attempts: require_n(item, "attempts", what)?,
         next_attempt_at: require_n(item, "next_attempt_at", what)?,
     })
+}
+
+impl DynamoStore {
+    /// Transaction items storing `jobs` beside a link write: unconditional
+    /// Puts, so each supersedes a pending job with its key, as `enqueue`
+    /// does. A transaction may touch an item once: of jobs with one key the
+    /// last is written (as sequential enqueues would leave it).
+    pub(super) fn job_puts(
+        &self,
+        jobs: &[PublishJob],
+    ) -> Result<Vec<TransactWriteItem>, StoreError> {
+        let mut latest: Vec<&PublishJob> = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            match latest.iter_mut().find(|kept| kept.key() == job.key()) {
+                Some(kept) => *kept = job,
+                None => latest.push(job),
+            }
+        }
+        latest
+            .into_iter()
+            .map(|job| put(&self.table, job_item(job), false))
+            .collect()
+    }
 }
 
 fn same_job(job: &PublishJob) -> (HashMap<String, String>, HashMap<String, AttributeValue>) {
