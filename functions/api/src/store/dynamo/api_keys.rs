@@ -15,8 +15,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use scanly_shared::ids::{UserId, WorkspaceId};
 
 use super::{
-    DynamoStore, GSI1, Item, corrupt, get_n, item, keys, n, names, parse_s, require_n, require_s,
-    s, sdk_error, values,
+    DynamoStore, GSI1, Item, conditional, corrupt, get_n, item, keys, n, names, parse_s, require_n,
+    require_s, s, values,
 };
 use crate::auth::{ApiKeyId, Scopes};
 use crate::model::ApiKeyRecord;
@@ -84,20 +84,17 @@ impl ApiKeys for DynamoStore {
             .condition_expression("attribute_not_exists(pk)")
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
+        if !conditional(
+            "PutItem",
+            result,
+            PutItemError::is_conditional_check_failed_exception,
+        )? {
             // Never overwrite a key, least of all another workspace's.
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(PutItemError::is_conditional_check_failed_exception) =>
-            {
-                Err(StoreError::Unavailable(format!(
-                    "API key id {id} is already in use"
-                )))
-            }
-            Err(error) => Err(sdk_error("PutItem", error)),
+            return Err(StoreError::Unavailable(format!(
+                "API key id {id} is already in use"
+            )));
         }
+        Ok(())
     }
 
     async fn api_key(&self, id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
@@ -140,17 +137,11 @@ impl ApiKeys for DynamoStore {
             .expression_attribute_values(":workspace", s(workspace.as_str()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            // No such key, or another workspace's: not this workspace's to delete.
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(DeleteItemError::is_conditional_check_failed_exception) =>
-            {
-                Ok(false)
-            }
-            Err(error) => Err(sdk_error("DeleteItem", error)),
-        }
+        // No such key, or another workspace's: not this workspace's to delete.
+        conditional(
+            "DeleteItem",
+            result,
+            DeleteItemError::is_conditional_check_failed_exception,
+        )
     }
 }

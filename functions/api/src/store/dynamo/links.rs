@@ -12,8 +12,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use scanly_shared::ids::{LinkId, WorkspaceId};
 
 use super::{
-    DynamoStore, GSI1, Item, MAX_LIST_PAGES, build_error, condition_failed, corrupt, get_n, get_s,
-    item, keys, n, names, put, s, sdk_error, values,
+    DynamoStore, GSI1, Item, MAX_LIST_PAGES, build_error, condition_failed, conditional, corrupt,
+    get_n, get_s, item, keys, n, names, put, s, sdk_error, values,
 };
 use crate::model::{Link, PublishJob};
 use crate::store::{LinkPage, LinkQuery, Links, StoreError, check_jobs};
@@ -409,17 +409,12 @@ impl Links for DynamoStore {
             .expression_attribute_values(":version", n(version))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            // Gone, or already at this version or a later one.
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(UpdateItemError::is_conditional_check_failed_exception) =>
-            {
-                Ok(())
-            }
-            Err(error) => Err(sdk_error("UpdateItem", error)),
-        }
+        // Gone, or already at this version or a later one.
+        conditional(
+            "UpdateItem",
+            result,
+            UpdateItemError::is_conditional_check_failed_exception,
+        )?;
+        Ok(())
     }
 }

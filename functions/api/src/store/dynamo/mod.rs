@@ -426,6 +426,24 @@ where
     ))
 }
 
+/// Whether a conditional write went through: `Ok(false)` when its condition
+/// failed (each caller says what that means), any other failure an error.
+fn conditional<O, E, R>(
+    operation: &str,
+    result: Result<O, SdkError<E, R>>,
+    condition_failed: fn(&E) -> bool,
+) -> Result<bool, StoreError>
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(true),
+        Err(error) if error.as_service_error().is_some_and(condition_failed) => Ok(false),
+        Err(error) => Err(sdk_error(operation, error)),
+    }
+}
+
 fn build_error(error: BuildError) -> StoreError {
     StoreError::Unavailable(format!("a DynamoDB request could not be built: {error}"))
 }

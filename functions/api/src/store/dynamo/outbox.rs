@@ -13,8 +13,8 @@ use scanly_shared::ids::{LinkId, WorkspaceId};
 use scanly_shared::{Hostname, ShortCode};
 
 use super::{
-    DynamoStore, GSI2, Item, corrupt, get_s, item, keys, n, names, parse_s, put, require_n, s,
-    sdk_error, values,
+    DynamoStore, GSI2, Item, conditional, corrupt, get_s, item, keys, n, names, parse_s, put,
+    require_n, s, sdk_error, values,
 };
 use crate::model::{PublishJob, PublishOp};
 use crate::store::{Outbox, StoreError};
@@ -169,18 +169,13 @@ impl Outbox for DynamoStore {
             .set_expression_attribute_values(Some(values))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            // Superseded (or already gone): a newer job stays.
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(DeleteItemError::is_conditional_check_failed_exception) =>
-            {
-                Ok(())
-            }
-            Err(error) => Err(sdk_error("DeleteItem", error)),
-        }
+        // Superseded (or already gone): a newer job stays.
+        conditional(
+            "DeleteItem",
+            result,
+            DeleteItemError::is_conditional_check_failed_exception,
+        )?;
+        Ok(())
     }
 
     async fn reschedule(&self, job: &PublishJob) -> Result<(), StoreError> {
@@ -196,17 +191,12 @@ impl Outbox for DynamoStore {
             .set_expression_attribute_values(Some(values))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            // A newer change superseded the attempted job: it stays.
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(PutItemError::is_conditional_check_failed_exception) =>
-            {
-                Ok(())
-            }
-            Err(error) => Err(sdk_error("PutItem", error)),
-        }
+        // A newer change superseded the attempted job: it stays.
+        conditional(
+            "PutItem",
+            result,
+            PutItemError::is_conditional_check_failed_exception,
+        )?;
+        Ok(())
     }
 }

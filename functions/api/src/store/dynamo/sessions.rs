@@ -8,8 +8,8 @@ use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 use scanly_shared::ids::UserId;
 
 use super::{
-    DynamoStore, TTL_ATTRIBUTE, build_error, condition_failed, get_s, item, keys, n, names,
-    parse_s, put, require_n, require_s, s, sdk_error, ttl_after, values, wall_clock_ms,
+    DynamoStore, TTL_ATTRIBUTE, build_error, condition_failed, conditional, get_s, item, keys, n,
+    names, parse_s, put, require_n, require_s, s, ttl_after, values, wall_clock_ms,
 };
 use crate::model::Session;
 use crate::store::{Rotation, Sessions, StoreError};
@@ -72,17 +72,12 @@ impl DynamoStore {
             .expression_attribute_values(":now", n(now_ms))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(UpdateItemError::is_conditional_check_failed_exception) =>
-            {
-                Ok(())
-            }
-            Err(error) => Err(sdk_error("UpdateItem", error)),
-        }
+        conditional(
+            "UpdateItem",
+            result,
+            UpdateItemError::is_conditional_check_failed_exception,
+        )?;
+        Ok(())
     }
 }
 
