@@ -18,6 +18,7 @@ pub mod language;
 pub mod page;
 pub mod password;
 pub mod publish;
+pub mod qr_payload;
 pub mod record;
 pub mod resolve;
 pub mod rules;

@@ -26,7 +26,7 @@ mod style;
 mod text;
 mod theme;
 mod validate;
-mod vcard;
+pub(crate) mod vcard;
 mod video;
 
 pub use crate::tz::Weekday;
