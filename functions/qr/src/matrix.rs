@@ -1,0 +1,107 @@
+//! The module grid, from the `qrcode` crate (the encoder the design names).
+//! Kept as a plain `Vec<bool>` so renderers index it without the crate's
+//! types and a future faster encoder can produce the same thing.
+
+use crate::error::QrError;
+use crate::options::{EcLevel, QrOptions};
+
+/// Side of a finder pattern ("eye"), in modules.
+pub const EYE: usize = 7;
+
+/// A square grid of modules, row-major, `true` = dark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matrix {
+    pub width: usize,
+    pub modules: Vec<bool>,
+}
+
+impl Matrix {
+    /// Encodes the options' content at their error correction level.
+    pub fn encode(options: &QrOptions) -> Result<Self, QrError> {
+        Self::from_bytes(options.content(), options.ec())
+    }
+
+    pub fn from_bytes(content: &[u8], ec: EcLevel) -> Result<Self, QrError> {
+        let level = match ec {
+            EcLevel::L => qrcode::EcLevel::L,
+            EcLevel::M => qrcode::EcLevel::M,
+            EcLevel::Q => qrcode::EcLevel::Q,
+            EcLevel::H => qrcode::EcLevel::H,
+        };
+        let code = qrcode::QrCode::with_error_correction_level(content, level).map_err(|_| {
+            QrError::ContentTooLong {
+                len: content.len(),
+                ec,
+            }
+        })?;
+        let width = code.width();
+        Ok(Self {
+            width,
+            modules: code
+                .into_colors()
+                .into_iter()
+                .map(|c| c == qrcode::Color::Dark)
+                .collect(),
+        })
+    }
+
+    /// Whether the module at (x, y) is dark; outside the grid is light.
+    pub fn dark(&self, x: isize, y: isize) -> bool {
+        if x < 0 || y < 0 || x as usize >= self.width || y as usize >= self.width {
+            return false;
+        }
+        self.modules
+            .get(y as usize * self.width + x as usize)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Top-left corners of the three finder patterns.
+    pub fn eyes(&self) -> [(usize, usize); 3] {
+        let far = self.width.saturating_sub(EYE);
+        [(0, 0), (far, 0), (0, far)]
+    }
+
+    /// Whether (x, y) lies inside a finder pattern, which renderers draw in
+    /// the eye style instead of module by module.
+    pub fn in_eye(&self, x: usize, y: usize) -> bool {
+        let far = self.width.saturating_sub(EYE);
+        (x < EYE || x >= far) && (y < EYE || y >= far) && !(x >= far && y >= far)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_url_gives_version_2_grid() {
+        let m = Matrix::from_bytes(b"https://scn.ly/q/abc", EcLevel::M).unwrap();
+        assert_eq!(m.width, 25);
+        assert_eq!(m.modules.len(), 25 * 25);
+        // The top-left eye's corner is dark, its separator light.
+        assert!(m.dark(0, 0) && !m.dark(7, 0));
+    }
+
+    #[test]
+    fn content_over_capacity_is_a_typed_error() {
+        let long = vec![b'a'; 3000];
+        let err = Matrix::from_bytes(&long, EcLevel::H).unwrap_err();
+        assert_eq!(
+            err,
+            QrError::ContentTooLong {
+                len: 3000,
+                ec: EcLevel::H
+            }
+        );
+        assert_eq!(err.field(), "content");
+    }
+
+    #[test]
+    fn eye_regions_are_the_three_corners_only() {
+        let m = Matrix::from_bytes(b"x", EcLevel::L).unwrap();
+        let w = m.width;
+        assert!(m.in_eye(0, 0) && m.in_eye(w - 1, 0) && m.in_eye(0, w - 1));
+        assert!(!m.in_eye(w - 1, w - 1) && !m.in_eye(7, 7) && !m.in_eye(3, 8));
+    }
+}
