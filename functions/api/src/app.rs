@@ -12,7 +12,7 @@ use tower_http::cors::CorsLayer;
 use crate::config::ApiConfig;
 use crate::extract::MAX_BODY_BYTES;
 use crate::publish::{EdgePublisher, Publishing};
-use crate::routes::{api_keys, auth, bulk, links, workspaces};
+use crate::routes::{api_keys, auth, bulk, links, qr, workspaces};
 use crate::store::Store;
 
 /// Milliseconds since the epoch; injected so tests can move time.
@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
             get(links::get).patch(links::update).delete(links::delete),
         )
         .route("/v1/links/{id}/page", put(links::replace_page))
+        .route("/v1/links/{id}/qr", get(qr::link_qr))
         .fallback(|| async { crate::error::ApiError::not_found("endpoint") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     let cors = state.config.spa_origin.as_deref().and_then(cors_for);

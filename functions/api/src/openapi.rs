@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::routes::{api_keys, auth, bulk, links, workspaces};
+use crate::routes::{api_keys, auth, bulk, links, qr, workspaces};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -17,6 +17,7 @@ use crate::routes::{api_keys, auth, bulk, links, workspaces};
         bulk::bulk_create,
         workspaces::list, workspaces::create, workspaces::members, workspaces::add_member, workspaces::remove_member,
         api_keys::create, api_keys::list, api_keys::delete,
+        qr::link_qr,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),

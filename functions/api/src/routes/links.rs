@@ -160,11 +160,7 @@ pub(crate) fn rfc3339(ms: i64) -> String {
 }
 
 pub(crate) fn view(state: &AppState, link: Link) -> LinkView {
-    let short_url = if Some(&link.host) == default_host(state).ok().as_ref() {
-        format!("{}/{}", state.config.edge_base_url, link.code)
-    } else {
-        format!("https://{}/{}", link.host, link.code)
-    };
+    let short_url = short_url(state, &link);
     LinkView {
         short_url,
         expires_at: link.expires_at.map(rfc3339),
@@ -187,6 +183,16 @@ pub(crate) fn view(state: &AppState, link: Link) -> LinkView {
         indexable: link.indexable,
         version: link.version,
         published_version: link.published_version,
+    }
+}
+
+/// Where the link answers: the edge's base URL for the default host, the
+/// custom domain otherwise.
+pub(crate) fn short_url(state: &AppState, link: &Link) -> String {
+    if Some(&link.host) == default_host(state).ok().as_ref() {
+        format!("{}/{}", state.config.edge_base_url, link.code)
+    } else {
+        format!("https://{}/{}", link.host, link.code)
     }
 }
 
@@ -379,7 +385,7 @@ pub async fn list(
     }))
 }
 
-async fn owned_link(state: &AppState, caller: &Caller, id: &str) -> ApiResult<Link> {
+pub(crate) async fn owned_link(state: &AppState, caller: &Caller, id: &str) -> ApiResult<Link> {
     let id = LinkId::parse(id).map_err(|_| ApiError::not_found("link"))?;
     state
         .store

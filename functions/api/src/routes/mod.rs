@@ -4,4 +4,5 @@ pub mod api_keys;
 pub mod auth;
 pub mod bulk;
 pub mod links;
+pub mod qr;
 pub mod workspaces;

@@ -15,5 +15,6 @@ mod cors;
 mod limits;
 mod links;
 mod openapi;
+mod qr;
 mod snapshots;
 mod workspaces;

@@ -20,6 +20,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("patch", "/v1/links/{id}"),
     ("delete", "/v1/links/{id}"),
     ("put", "/v1/links/{id}/page"),
+    ("get", "/v1/links/{id}/qr"),
     ("get", "/v1/workspaces"),
     ("post", "/v1/workspaces"),
     ("get", "/v1/workspaces/{id}/members"),
