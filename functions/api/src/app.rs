@@ -83,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/links/{id}/page", put(links::replace_page))
         .route("/v1/links/{id}/qr", get(qr::link_qr))
+        .route("/v1/qr", post(qr::static_qr))
         .fallback(|| async { crate::error::ApiError::not_found("endpoint") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     let cors = state.config.spa_origin.as_deref().and_then(cors_for);

@@ -17,7 +17,7 @@ use crate::routes::{api_keys, auth, bulk, links, qr, workspaces};
         bulk::bulk_create,
         workspaces::list, workspaces::create, workspaces::members, workspaces::add_member, workspaces::remove_member,
         api_keys::create, api_keys::list, api_keys::delete,
-        qr::link_qr,
+        qr::link_qr, qr::static_qr,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),

@@ -12,13 +12,14 @@ use axum::response::Response;
 use scanly_qr::{EcLevel, EyeStyle, Matrix, ModuleStyle, QrError, QrParams};
 use scanly_shared::HexColor;
 use scanly_shared::event::QR_MARKER;
+use scanly_shared::qr_payload::QrPayload;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
 use crate::auth::Scope;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::Caller;
+use crate::extract::{Caller, ValidJson};
 use crate::routes::links::{owned_link, short_url};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -122,13 +123,15 @@ pub async fn link_qr(
 ) -> ApiResult<Response> {
     caller.require(Scope::LinksRead)?;
     let link = owned_link(&state, &caller, &id).await?;
-    let svg = match query.format.as_deref().unwrap_or("png") {
-        "png" => false,
-        "svg" => true,
-        _ => return Err(ApiError::invalid("format", "must be png or svg")),
-    };
+    let svg = wants_svg(&query)?;
     let content = format!("{}?{QR_MARKER}", short_url(&state, &link));
-    let options = params(content, &query)?
+    render(content, &query, svg, &headers)
+}
+
+/// Renders `content` with the query's options: 304 when the client has
+/// this exact image (rendering is deterministic), else PNG or SVG.
+fn render(content: String, query: &QrQuery, svg: bool, headers: &HeaderMap) -> ApiResult<Response> {
+    let options = params(content, query)?
         .validate()
         .map_err(|e| qr_error(&e))?;
     let etag = {
@@ -143,7 +146,6 @@ pub async fn link_qr(
             hex::encode(hash.finalize().get(..12).unwrap_or_default())
         )
     };
-    let cache = "private, max-age=300";
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -153,7 +155,7 @@ pub async fn link_qr(
         });
     let builder = Response::builder()
         .header(header::ETAG, &etag)
-        .header(header::CACHE_CONTROL, cache);
+        .header(header::CACHE_CONTROL, "private, max-age=300");
     if matches {
         return builder
             .status(StatusCode::NOT_MODIFIED)
@@ -178,4 +180,29 @@ pub async fn link_qr(
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
         .body(Body::from(body))
         .map_err(ApiError::internal)
+}
+
+fn wants_svg(query: &QrQuery) -> ApiResult<bool> {
+    match query.format.as_deref().unwrap_or("png") {
+        "png" => Ok(false),
+        "svg" => Ok(true),
+        _ => Err(ApiError::invalid("format", "must be png or svg")),
+    }
+}
+
+/// `POST /v1/qr`: a static code for a URL, text, Wi-Fi network, contact,
+/// email, call, text message or place (the body, see
+/// `scanly_shared::qr_payload`), with the same query options.
+#[utoipa::path(post, path = "/v1/qr", tag = "qr", params(QrQuery), request_body = Object, security(("bearer" = [])),
+    responses((status = 200, description = "image/png or image/svg+xml"), (status = 422, body = ErrorBody)))]
+pub async fn static_qr(
+    caller: Caller,
+    Query(query): Query<QrQuery>,
+    headers: HeaderMap,
+    ValidJson(payload): ValidJson<QrPayload>,
+) -> ApiResult<Response> {
+    caller.require(Scope::LinksRead)?;
+    let svg = wants_svg(&query)?;
+    let content = payload.encode()?;
+    render(content, &query, svg, &headers)
 }

@@ -232,6 +232,7 @@ impl TestApp {
         path: &str,
         token: &str,
         headers: &[(&str, &str)],
+        json_body: Option<Value>,
     ) -> (StatusCode, HeaderMap, Vec<u8>) {
         let mut builder = Request::builder()
             .method(method)
@@ -240,10 +241,17 @@ impl TestApp {
         for (name, value) in headers {
             builder = builder.header(*name, *value);
         }
+        let body = match json_body {
+            Some(json) => {
+                builder = builder.header("content-type", "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
         let response = self
             .router
             .clone()
-            .oneshot(builder.body(Body::empty()).unwrap())
+            .oneshot(builder.body(body).unwrap())
             .await
             .unwrap();
         let status = response.status();

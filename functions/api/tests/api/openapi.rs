@@ -21,6 +21,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("delete", "/v1/links/{id}"),
     ("put", "/v1/links/{id}/page"),
     ("get", "/v1/links/{id}/qr"),
+    ("post", "/v1/qr"),
     ("get", "/v1/workspaces"),
     ("post", "/v1/workspaces"),
     ("get", "/v1/workspaces/{id}/members"),

@@ -42,6 +42,7 @@ async fn a_links_qr_code_decodes_to_its_short_url_with_the_qr_marker() {
                 &format!("/v1/links/{id}/qr{query}"),
                 &rosa.access_token,
                 &[],
+                None,
             )
             .await;
         assert_eq!(response.0, StatusCode::OK, "{query}");
@@ -58,6 +59,7 @@ async fn a_links_qr_code_decodes_to_its_short_url_with_the_qr_marker() {
             &format!("/v1/links/{id}/qr?format=svg"),
             &rosa.access_token,
             &[],
+            None,
         )
         .await;
     assert_eq!(svg.1.get("content-type").unwrap(), "image/svg+xml");
@@ -70,7 +72,9 @@ async fn the_same_request_revalidates_with_304() {
     let rosa = app.sign_up("rosa@cafe.example").await;
     let id = link(&app, &rosa).await;
     let path = format!("/v1/links/{id}/qr?size=256");
-    let first = app.raw_bytes("GET", &path, &rosa.access_token, &[]).await;
+    let first = app
+        .raw_bytes("GET", &path, &rosa.access_token, &[], None)
+        .await;
     let etag = first.1.get("etag").unwrap().to_str().unwrap().to_owned();
     let again = app
         .raw_bytes(
@@ -78,6 +82,7 @@ async fn the_same_request_revalidates_with_304() {
             &path,
             &rosa.access_token,
             &[("if-none-match", etag.as_str())],
+            None,
         )
         .await;
     assert_eq!(again.0, StatusCode::NOT_MODIFIED);
@@ -88,6 +93,7 @@ async fn the_same_request_revalidates_with_304() {
             &format!("/v1/links/{id}/qr?size=300"),
             &rosa.access_token,
             &[("if-none-match", etag.as_str())],
+            None,
         )
         .await;
     assert_eq!(other.0, StatusCode::OK, "other options, other image");
@@ -139,4 +145,64 @@ async fn bad_qr_options_are_refused_by_field_and_other_workspaces_get_404() {
         )
         .await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn static_codes_carry_wifi_contacts_and_more_exactly() {
+    let app = spawn_app().await;
+    let rosa = app.sign_up("rosa@cafe.example").await;
+    let cases = [
+        (
+            json!({"type": "wifi", "ssid": "Café;Guest", "password": "s3cret:pass", "security": "WPA"}),
+            "WIFI:T:WPA;S:Café\\;Guest;P:s3cret\\:pass;;",
+        ),
+        (
+            json!({"type": "phone", "number": "+44 20 7946 0000"}),
+            "tel:+442079460000",
+        ),
+        (
+            json!({"type": "geo", "latitude": 52.52, "longitude": 13.405}),
+            "geo:52.52,13.405",
+        ),
+        (
+            json!({"type": "url", "url": "https://cafe.example/"}),
+            "https://cafe.example/",
+        ),
+    ];
+    for (payload, expected) in cases {
+        let response = app
+            .raw_bytes(
+                "POST",
+                "/v1/qr",
+                &rosa.access_token,
+                &[],
+                Some(payload.clone()),
+            )
+            .await;
+        assert_eq!(response.0, StatusCode::OK, "{payload}");
+        assert_eq!(decode_png(&response.2), expected);
+    }
+    let bad = app
+        .call(
+            "POST",
+            "/v1/qr",
+            Some(&rosa.access_token),
+            Some(json!({"type": "wifi", "ssid": "x", "security": "WPA"})),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.error_message().contains("password"),
+        "{}",
+        bad.error_message()
+    );
+    let unknown = app
+        .call(
+            "POST",
+            "/v1/qr",
+            Some(&rosa.access_token),
+            Some(json!({"type": "fax"})),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
