@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_TAG_CHARS: usize = 40;
 pub const MAX_TAGS: usize = 20;
 
@@ -12,10 +13,20 @@ pub const MAX_TAGS: usize = 20;
 pub enum LabelError {
     #[error("a title must be 1 to {MAX_TITLE_CHARS} characters without control characters")]
     Title,
+    #[error("a name must be 1 to {MAX_NAME_CHARS} characters without control characters")]
+    Name,
     #[error(
         "a tag must be 1 to {MAX_TAG_CHARS} characters of lower-case letters, digits, '-' or '_'"
     )]
     Tag,
+}
+
+/// Trimmed text of 1 to `max` characters without control characters.
+fn bounded_text(input: &str, max: usize) -> Option<String> {
+    let trimmed = input.trim();
+    let chars = trimmed.chars().count();
+    (chars > 0 && chars <= max && !trimmed.chars().any(char::is_control))
+        .then(|| trimmed.to_owned())
 }
 
 /// A link's title, trimmed.
@@ -25,12 +36,9 @@ pub struct Title(String);
 
 impl Title {
     pub fn parse(input: &str) -> Result<Self, LabelError> {
-        let trimmed = input.trim();
-        let chars = trimmed.chars().count();
-        if chars == 0 || chars > MAX_TITLE_CHARS || trimmed.chars().any(char::is_control) {
-            return Err(LabelError::Title);
-        }
-        Ok(Self(trimmed.to_owned()))
+        bounded_text(input, MAX_TITLE_CHARS)
+            .map(Self)
+            .ok_or(LabelError::Title)
     }
 
     pub fn as_str(&self) -> &str {
@@ -39,6 +47,25 @@ impl Title {
 }
 
 crate::text::text_newtype!(Title, LabelError, display = as_str);
+
+/// What a person, workspace or API key is called, trimmed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Name(String);
+
+impl Name {
+    pub fn parse(input: &str) -> Result<Self, LabelError> {
+        bounded_text(input, MAX_NAME_CHARS)
+            .map(Self)
+            .ok_or(LabelError::Name)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+crate::text::text_newtype!(Name, LabelError, display = as_str);
 
 /// A tag for filtering links: lower-cased, so `Summer` and `summer` are one tag.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -84,6 +111,15 @@ mod tests {
         }
         assert!(Title::parse(&"é".repeat(MAX_TITLE_CHARS)).is_ok());
         assert!(Title::parse(&"é".repeat(MAX_TITLE_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(Name::parse(" Rosa ").unwrap().as_str(), "Rosa");
+        assert!(Name::parse(&"é".repeat(MAX_NAME_CHARS)).is_ok());
+        for bad in ["", "  ", "a\tb", &"é".repeat(MAX_NAME_CHARS + 1)] {
+            assert_eq!(Name::parse(bad), Err(LabelError::Name), "{bad:?}");
+        }
     }
 
     #[test]

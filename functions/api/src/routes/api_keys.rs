@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use scanly_shared::label::Name;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -15,12 +16,11 @@ use crate::extract::{Caller, ValidJson};
 use crate::model::ApiKeyRecord;
 use crate::routes::links::rfc3339;
 
-const MAX_NAME_CHARS: usize = 100;
-
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewKey {
-    name: String,
+    #[schema(value_type = String)]
+    name: Name,
     /// e.g. `["links:read", "links:write"]`.
     #[schema(value_type = Vec<String>)]
     scopes: Scopes,
@@ -67,16 +67,6 @@ pub async fn create(
     ValidJson(body): ValidJson<NewKey>,
 ) -> ApiResult<(StatusCode, Json<KeyView>)> {
     require_manager(&caller)?;
-    let name = body.name.trim();
-    if name.is_empty()
-        || name.chars().count() > MAX_NAME_CHARS
-        || name.chars().any(char::is_control)
-    {
-        return Err(ApiError::invalid(
-            "name",
-            format!("must be 1 to {MAX_NAME_CHARS} characters"),
-        ));
-    }
     if body.scopes.is_empty() {
         return Err(ApiError::invalid("scopes", "name at least one scope"));
     }
@@ -89,7 +79,7 @@ pub async fn create(
     let record = ApiKeyRecord {
         id: generated.id.as_str().to_owned(),
         workspace_id: caller.workspace_id.clone(),
-        name: name.to_owned(),
+        name: body.name.as_str().to_owned(),
         hash: generated.hash.to_hex(),
         scopes: body.scopes,
         created_by: caller.user_id.clone(),

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use scanly_shared::Email;
 use scanly_shared::ids::{UserId, WorkspaceId};
+use scanly_shared::label::Name;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -20,7 +21,6 @@ use crate::store::{Rotation, StoreError};
 
 /// Refresh tokens live 30 days; each use replaces the token.
 const REFRESH_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
-const MAX_NAME_CHARS: usize = 100;
 const LOGIN_ATTEMPTS: Limit = Limit {
     requests: 10,
     window_ms: 15 * 60 * 1000,
@@ -37,7 +37,8 @@ pub struct SignUp {
     email: Email,
     /// 10 to 256 characters.
     password: String,
-    name: String,
+    #[schema(value_type = String)]
+    name: Name,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -87,18 +88,6 @@ fn user_view(user: &User) -> UserView {
         email: user.email.clone(),
         name: user.name.clone(),
     }
-}
-
-fn display_name(name: &str) -> Result<String, ApiError> {
-    let name = name.trim();
-    let chars = name.chars().count();
-    if chars == 0 || chars > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-        return Err(ApiError::invalid(
-            "name",
-            format!("must be 1 to {MAX_NAME_CHARS} characters"),
-        ));
-    }
-    Ok(name.to_owned())
 }
 
 /// A new access token and a new refresh-token family.
@@ -153,7 +142,7 @@ pub async fn signup(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<SignUp>,
 ) -> ApiResult<(StatusCode, Json<Tokens>)> {
-    let name = display_name(&body.name)?;
+    let name = body.name.as_str().to_owned();
     let password = AccountPassword::parse(&body.password)
         .map_err(|e| ApiError::invalid("password", e.to_string()))?;
     let password_hash = hash_password(password.expose()).map_err(ApiError::internal)?;

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use scanly_shared::Email;
 use scanly_shared::ids::{UserId, WorkspaceId};
+use scanly_shared::label::Name;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -15,8 +16,6 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Authenticated, ValidJson};
 use crate::ids::new_id;
 use crate::model::{Role, Workspace};
-
-const MAX_NAME_CHARS: usize = 100;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WorkspaceEntry {
@@ -30,7 +29,8 @@ pub struct WorkspaceEntry {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewWorkspace {
-    name: String,
+    #[schema(value_type = String)]
+    name: Name,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -51,18 +51,6 @@ pub struct NewMember {
     email: Email,
     #[schema(value_type = String, example = "member")]
     role: Role,
-}
-
-fn workspace_name(name: &str) -> ApiResult<String> {
-    let name = name.trim();
-    let chars = name.chars().count();
-    if chars == 0 || chars > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-        return Err(ApiError::invalid(
-            "name",
-            format!("must be 1 to {MAX_NAME_CHARS} characters"),
-        ));
-    }
-    Ok(name.to_owned())
 }
 
 /// The caller's role in workspace `id`; 404 when they are not in it.
@@ -119,7 +107,7 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<WorkspaceEntry>)> {
     let workspace = Workspace {
         id: WorkspaceId::parse(&new_id("ws")).map_err(ApiError::internal)?,
-        name: workspace_name(&body.name)?,
+        name: body.name.as_str().to_owned(),
         created_at: state.now_ms(),
     };
     state
