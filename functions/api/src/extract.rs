@@ -163,7 +163,7 @@ async fn key_caller(
     if requested.is_some_and(|ws| ws != record.workspace_id.as_str()) {
         return Err(ApiError::not_found("workspace"));
     }
-    let per_key = Limit::per_minute(u64::from(state.config.rate_limit_per_minute));
+    let per_key = api_limit(state);
     limits::enforce(
         state.store.as_ref(),
         &format!("rl:key:{}", record.id),
@@ -217,48 +217,60 @@ impl FromRequestParts<AppState> for Caller {
     ) -> Result<Self, Self::Rejection> {
         let token = bearer(parts)?.to_owned();
         let requested = requested_workspace(parts).map(str::to_owned);
-        if ApiKey::looks_like(&token) {
-            let caller = key_caller(state, &token, requested.as_deref()).await?;
-            let limit = Limit::per_minute(u64::from(state.config.rate_limit_per_minute));
-            let key = format!("rl:ws:{}", caller.workspace_id);
-            limits::enforce(state.store.as_ref(), &key, limit, state.now_ms()).await?;
-            return Ok(caller);
-        }
-        let Authenticated(user_id) = Authenticated::from_request_parts(parts, state).await?;
-        let (workspace_id, role) = match requested.as_deref() {
-            Some(id) => {
-                let workspace_id =
-                    WorkspaceId::parse(id).map_err(|_| ApiError::not_found("workspace"))?;
-                let role = state
-                    .store
-                    .role(&workspace_id, &user_id)
-                    .await
-                    .map_err(ApiError::internal)?
-                    .ok_or_else(|| ApiError::not_found("workspace"))?;
-                (workspace_id, role)
-            }
-            None => {
-                let (workspace, role) = state
-                    .store
-                    .workspaces_of(&user_id)
-                    .await
-                    .map_err(ApiError::internal)?
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| ApiError::not_found("workspace"))?;
-                (workspace.id, role)
-            }
+        let caller = if ApiKey::looks_like(&token) {
+            key_caller(state, &token, requested.as_deref()).await?
+        } else {
+            let Authenticated(user_id) = Authenticated::from_request_parts(parts, state).await?;
+            person_caller(state, user_id, requested.as_deref()).await?
         };
-        let limit = Limit::per_minute(u64::from(state.config.rate_limit_per_minute));
-        let key = format!("rl:ws:{workspace_id}");
-        limits::enforce(state.store.as_ref(), &key, limit, state.now_ms()).await?;
-        Ok(Self {
-            user_id,
-            workspace_id,
-            role,
-            scopes: None,
-        })
+        // Every caller, person or key, draws on the workspace's budget.
+        let key = format!("rl:ws:{}", caller.workspace_id);
+        limits::enforce(state.store.as_ref(), &key, api_limit(state), state.now_ms()).await?;
+        Ok(caller)
     }
+}
+
+/// Requests a minute per workspace and per API key (SCANLY_RATE_LIMIT_PER_MINUTE).
+fn api_limit(state: &AppState) -> Limit {
+    Limit::per_minute(u64::from(state.config.rate_limit_per_minute))
+}
+
+/// A signed-in person in the requested workspace, or their personal one.
+async fn person_caller(
+    state: &AppState,
+    user_id: UserId,
+    requested: Option<&str>,
+) -> Result<Caller, ApiError> {
+    let (workspace_id, role) = match requested {
+        Some(id) => {
+            let workspace_id =
+                WorkspaceId::parse(id).map_err(|_| ApiError::not_found("workspace"))?;
+            let role = state
+                .store
+                .role(&workspace_id, &user_id)
+                .await
+                .map_err(ApiError::internal)?
+                .ok_or_else(|| ApiError::not_found("workspace"))?;
+            (workspace_id, role)
+        }
+        None => {
+            let (workspace, role) = state
+                .store
+                .workspaces_of(&user_id)
+                .await
+                .map_err(ApiError::internal)?
+                .into_iter()
+                .next()
+                .ok_or_else(|| ApiError::not_found("workspace"))?;
+            (workspace.id, role)
+        }
+    };
+    Ok(Caller {
+        user_id,
+        workspace_id,
+        role,
+        scopes: None,
+    })
 }
 
 /// The client's address: API Gateway's `sourceIp` in Lambda, the socket's

@@ -312,12 +312,7 @@ pub(crate) async fn create_link(
                 attempts += 1;
                 link.code = random_code()?;
             }
-            Err(StoreError::CodeTaken) => {
-                return Err(ApiError::conflict(
-                    "code_taken",
-                    format!("the code {} is already in use", link.code),
-                ));
-            }
+            Err(StoreError::CodeTaken) => return Err(code_taken(&link.code)),
             Err(other) => return Err(ApiError::internal(other)),
         }
     };
@@ -501,12 +496,7 @@ async fn save_and_publish(
     match state.store.update_link(&link, stored.version, &jobs).await {
         Ok(()) => {}
         Err(StoreError::VersionConflict { current }) => return Err(version_conflict(current)),
-        Err(StoreError::CodeTaken) => {
-            return Err(ApiError::conflict(
-                "code_taken",
-                format!("the code {} is already in use", link.code),
-            ));
-        }
+        Err(StoreError::CodeTaken) => return Err(code_taken(&link.code)),
         Err(other) => return Err(ApiError::internal(other)),
     }
     if let Some(unpublish) = &unpublish {
@@ -525,6 +515,10 @@ async fn save_and_publish(
         link.published_version = Some(link.version);
     }
     Ok(Json(view(state, link)))
+}
+
+fn code_taken(code: &ShortCode) -> ApiError {
+    ApiError::conflict("code_taken", format!("the code {code} is already in use"))
 }
 
 fn version_conflict(current: u64) -> ApiError {

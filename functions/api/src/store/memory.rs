@@ -382,7 +382,7 @@ impl Members for MemoryStore {
 
     async fn members(&self, workspace: &WorkspaceId) -> Result<Vec<(User, Role)>, StoreError> {
         let state = self.state()?;
-        let mut members: Vec<(i64, User, Role)> = state
+        let members: Vec<(i64, User, Role)> = state
             .members
             .iter()
             .filter(|((_, _, ws), _)| ws == workspace)
@@ -390,11 +390,7 @@ impl Members for MemoryStore {
                 state.users.get(user).map(|u| (*joined, u.clone(), *role))
             })
             .collect();
-        members.sort_by(|a, b| (a.0, a.1.id.as_str()).cmp(&(b.0, b.1.id.as_str())));
-        Ok(members
-            .into_iter()
-            .map(|(_, user, role)| (user, role))
-            .collect())
+        Ok(super::in_joining_order(members))
     }
 
     async fn set_member(

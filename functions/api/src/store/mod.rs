@@ -166,6 +166,16 @@ pub trait Outbox: Send + Sync {
     async fn reschedule(&self, job: &PublishJob) -> Result<(), StoreError>;
 }
 
+/// `Members::members`' contract order: by joining time, ties by user id.
+/// Both adapters sort with this one function.
+pub fn in_joining_order(mut members: Vec<(i64, User, Role)>) -> Vec<(User, Role)> {
+    members.sort_by(|a, b| (a.0, a.1.id.as_str()).cmp(&(b.0, b.1.id.as_str())));
+    members
+        .into_iter()
+        .map(|(_, user, role)| (user, role))
+        .collect()
+}
+
 #[async_trait]
 pub trait Members: Send + Sync {
     /// A new workspace with `owner` as its owner.

@@ -212,15 +212,11 @@ impl Members for DynamoStore {
             .users(memberships.iter().map(|m| m.user_id.clone()).collect())
             .await?;
         // A membership whose user is gone is left out, as in the embedded store.
-        let mut members: Vec<(i64, User, Role)> = memberships
+        let members: Vec<(i64, User, Role)> = memberships
             .into_iter()
             .filter_map(|m| users.remove(&m.user_id).map(|u| (m.joined_at, u, m.role)))
             .collect();
-        members.sort_by(|a, b| (a.0, a.1.id.as_str()).cmp(&(b.0, b.1.id.as_str())));
-        Ok(members
-            .into_iter()
-            .map(|(_, user, role)| (user, role))
-            .collect())
+        Ok(crate::store::in_joining_order(members))
     }
 
     async fn set_member(
