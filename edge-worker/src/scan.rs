@@ -3,6 +3,7 @@
 
 use scanly_shared::context::RequestFacts as ScanFacts;
 use scanly_shared::event::{EdgeFacts, EventId, ScanEvent, ScanSource, VisitorHash};
+use scanly_shared::http_cache::if_none_match;
 use scanly_shared::page::{self, StatusPage, Theme};
 use scanly_shared::resolve::Route;
 use scanly_shared::rules::fnv1a64;
@@ -311,14 +312,6 @@ fn contact_card(page: &page::Page, index: Option<usize>) -> EdgeResponse {
 fn etag(record: &[u8]) -> String {
     let renderer = fnv1a64(env!("CARGO_PKG_VERSION").as_bytes());
     format!("\"{:016x}{:08x}\"", fnv1a64(record), renderer as u32)
-}
-
-/// RFC 9110 §13.1.2: weak comparison, a list of tags, or `*`.
-fn if_none_match(header: &str, etag: &str) -> bool {
-    header
-        .split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
 }
 
 /// The `password` field of an `application/x-www-form-urlencoded` body,

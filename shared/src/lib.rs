@@ -12,6 +12,7 @@ pub mod email;
 pub mod error;
 pub mod event;
 pub mod host;
+pub mod http_cache;
 pub mod ids;
 pub mod label;
 pub mod language;

@@ -71,12 +71,14 @@ impl PasswordVerifier {
     /// Compares a key derived elsewhere (the edge uses Web Crypto, which is
     /// native code) with this verifier's, in constant time.
     pub fn matches_key(&self, derived: &[u8; 32]) -> bool {
-        derived
-            .iter()
-            .zip(self.hash.iter())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+        constant_time_eq(derived, &self.hash)
     }
+}
+
+/// Equal length and bytes, in time that depends only on the length (for
+/// secrets and MACs: no early exit an attacker could time).
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Whether an attempt is worth deriving at all: absurd lengths are refused

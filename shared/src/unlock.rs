@@ -71,12 +71,7 @@ pub fn is_valid(
     else {
         return false;
     };
-    given.len() == MAC_BYTES
-        && given
-            .iter()
-            .zip(expected.iter())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    crate::password::constant_time_eq(&given, &expected)
 }
 
 /// The value of the cookie named [`UNLOCK_COOKIE`] in a `Cookie` header, if any.

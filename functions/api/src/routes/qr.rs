@@ -12,6 +12,7 @@ use axum::response::Response;
 use scanly_qr::{EcLevel, EyeStyle, Matrix, ModuleStyle, QrError, QrParams};
 use scanly_shared::HexColor;
 use scanly_shared::event::QR_MARKER;
+use scanly_shared::http_cache::if_none_match;
 use scanly_shared::qr_payload::QrPayload;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -149,10 +150,7 @@ fn render(content: String, query: &QrQuery, svg: bool, headers: &HeaderMap) -> A
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim().trim_start_matches("W/") == etag)
-        });
+        .is_some_and(|v| if_none_match(v, &etag));
     let builder = Response::builder()
         .header(header::ETAG, &etag)
         .header(header::CACHE_CONTROL, "private, max-age=300");
