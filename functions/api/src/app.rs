@@ -11,8 +11,10 @@ use tower_http::cors::CorsLayer;
 
 use crate::config::ApiConfig;
 use crate::extract::MAX_BODY_BYTES;
+use crate::objects::ObjectStore;
+use crate::objects::memory::MemoryObjects;
 use crate::publish::{EdgePublisher, Publishing};
-use crate::routes::{api_keys, auth, bulk, links, qr, workspaces};
+use crate::routes::{api_keys, auth, bulk, links, logos, qr, workspaces};
 use crate::store::Store;
 
 /// Milliseconds since the epoch; injected so tests can move time.
@@ -22,18 +24,36 @@ pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 pub struct AppState {
     pub config: Arc<ApiConfig>,
     pub store: Arc<dyn Store>,
+    /// Uploaded logos (and cached QR images); see `objects`.
+    pub objects: Arc<dyn ObjectStore>,
     pub publishing: Arc<Publishing>,
     pub clock: Clock,
 }
 
+/// Where the embedded object store's upload URLs point unless told
+/// otherwise (`with_objects`): the local server's default address.
+pub const DEFAULT_LOCAL_API_BASE: &str = "http://127.0.0.1:8788";
+
 impl AppState {
+    /// With the embedded object store, its uploads signed with the
+    /// config's signing secret and addressed to [`DEFAULT_LOCAL_API_BASE`];
+    /// `with_objects` replaces it.
     pub fn new(config: ApiConfig, store: Arc<dyn Store>, edge: Arc<dyn EdgePublisher>) -> Self {
+        let objects = Arc::new(MemoryObjects::new(
+            DEFAULT_LOCAL_API_BASE,
+            config.signing_secret.clone(),
+        ));
         Self {
             config: Arc::new(config),
             publishing: Arc::new(Publishing::new(Arc::clone(&store), edge)),
             store,
+            objects,
             clock: Arc::new(|| chrono::Utc::now().timestamp_millis()),
         }
+    }
+
+    pub fn with_objects(self, objects: Arc<dyn ObjectStore>) -> Self {
+        Self { objects, ..self }
     }
 
     pub fn with_clock(self, clock: Clock) -> Self {
@@ -84,6 +104,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/links/{id}/page", put(links::replace_page))
         .route("/v1/links/{id}/qr", get(qr::link_qr))
         .route("/v1/qr", post(qr::static_qr))
+        .route("/v1/qr/batch", post(qr::batch_qr))
+        .route("/v1/logos", post(logos::create).get(logos::list))
+        .route("/v1/logos/{id}", get(logos::get).delete(logos::delete))
+        .route("/v1/uploads/{*key}", put(logos::receive_upload))
         .fallback(|| async { crate::error::ApiError::not_found("endpoint") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     let cors = state.config.spa_origin.as_deref().and_then(cors_for);

@@ -6,6 +6,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use scanly_shared::DomainError;
 
+use crate::objects::ObjectError;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -99,6 +101,19 @@ impl From<DomainError> for ApiError {
         match error {
             DomainError::Invalid { field, message } => Self::invalid(&field, message),
             other => Self::invalid("", other.to_string()),
+        }
+    }
+}
+
+/// Object storage: a refused presigned upload is the client's (403, like
+/// S3's own refusal); anything else is ours.
+impl From<ObjectError> for ApiError {
+    fn from(error: ObjectError) -> Self {
+        match error {
+            ObjectError::UploadRefused(message) => {
+                Self::new(StatusCode::FORBIDDEN, "upload_refused", message)
+            }
+            ObjectError::Unavailable(_) => Self::internal(error),
         }
     }
 }

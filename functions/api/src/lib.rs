@@ -10,6 +10,7 @@ pub mod extract;
 pub mod ids;
 pub mod limits;
 pub mod model;
+pub mod objects;
 pub mod openapi;
 pub mod publish;
 pub mod routes;

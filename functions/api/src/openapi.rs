@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::routes::{api_keys, auth, bulk, links, qr, workspaces};
+use crate::routes::{api_keys, auth, bulk, links, logos, qr, workspaces};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -17,7 +17,8 @@ use crate::routes::{api_keys, auth, bulk, links, qr, workspaces};
         bulk::bulk_create,
         workspaces::list, workspaces::create, workspaces::members, workspaces::add_member, workspaces::remove_member,
         api_keys::create, api_keys::list, api_keys::delete,
-        qr::link_qr, qr::static_qr,
+        qr::link_qr, qr::static_qr, qr::batch::batch_qr,
+        logos::create, logos::list, logos::get, logos::delete, logos::receive_upload,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),

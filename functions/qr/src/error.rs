@@ -41,6 +41,44 @@ pub enum QrError {
         "eye_style: {eye_style:?} eyes are not read back by our reference decoder, so they are refused until verified; use square or rounded"
     )]
     UnverifiedEyeStyle { eye_style: EyeStyle },
+    #[error("caption: {chars} characters; a caption has 1–{max}")]
+    CaptionLength { chars: usize, max: usize },
+    #[error(
+        "caption: {character:?} cannot be printed in the caption font; use Latin, Greek or Cyrillic text"
+    )]
+    CaptionCharacter { character: char },
+    #[error("logo: the file is {bytes} bytes; logos are at most {max} bytes")]
+    LogoTooLarge { bytes: usize, max: usize },
+    #[error("logo: the file is not a PNG, JPEG or SVG image")]
+    LogoNotAnImage,
+    #[error("logo: the image could not be read: {0}")]
+    LogoUndecodable(String),
+    #[error("logo: the image is larger than {max}×{max} pixels")]
+    LogoTooManyPixels { max: u32 },
+    #[error(
+        "logo: a {modules}-module code has no room for a logo that keeps it scannable; encode more content or drop the logo"
+    )]
+    LogoNoRoom { modules: usize },
+    #[error("logo_size: {size} is outside {min}–{max} (the logo's share of the code's width)")]
+    LogoSizeOutOfRange { size: f64, min: f64, max: f64 },
+    #[error("mm: {mm} mm is outside {min}–{max} mm")]
+    PrintWidthOutOfRange { mm: f64, min: f64, max: f64 },
+    #[error("dpi: {dpi} is outside {min}–{max}")]
+    DpiOutOfRange { dpi: u32, min: u32, max: u32 },
+    #[error(
+        "dpi: {mm} mm at {dpi} dpi is {px} px, outside {min}–{max} px; lower the dpi or the size"
+    )]
+    PrintPixelsOutOfRange {
+        mm: f64,
+        dpi: u32,
+        px: u64,
+        min: u32,
+        max: u32,
+    },
+    #[error(
+        "eye_style: rounded eyes are verified up to QR version {max}; this content needs version {version}, so use square eyes or shorter content"
+    )]
+    EyeStyleTooDense { version: usize, max: usize },
     #[error("format: the PNG encoder failed: {0}")]
     Encode(String),
 }
@@ -53,7 +91,16 @@ impl QrError {
             Self::SizeOutOfRange { .. } | Self::SizeTooSmallForContent { .. } => "size",
             Self::MarginOutOfRange { .. } => "margin",
             Self::LowContrast { .. } | Self::InvertedColors { .. } => "fg",
-            Self::UnverifiedEyeStyle { .. } => "eye_style",
+            Self::UnverifiedEyeStyle { .. } | Self::EyeStyleTooDense { .. } => "eye_style",
+            Self::CaptionLength { .. } | Self::CaptionCharacter { .. } => "caption",
+            Self::LogoTooLarge { .. }
+            | Self::LogoNotAnImage
+            | Self::LogoUndecodable(_)
+            | Self::LogoTooManyPixels { .. }
+            | Self::LogoNoRoom { .. } => "logo",
+            Self::LogoSizeOutOfRange { .. } => "logo_size",
+            Self::PrintWidthOutOfRange { .. } => "mm",
+            Self::DpiOutOfRange { .. } | Self::PrintPixelsOutOfRange { .. } => "dpi",
             Self::Encode(_) => "format",
         }
     }

@@ -7,7 +7,9 @@ use core::fmt;
 
 use scanly_shared::HexColor;
 
+use crate::caption::{Caption, DEFAULT_CAPTION};
 use crate::error::QrError;
+use crate::logo::Logo;
 
 /// Smallest PNG edge we render: below 64 px a version-2 code (25 modules +
 /// quiet zone) would get less than two pixels per module.
@@ -32,6 +34,23 @@ pub const MAX_MARGIN: u32 = 32;
 /// paper) for ink gain, glare and cheap cameras. The decode tests render
 /// pairs just above it and read them back.
 pub const MIN_CONTRAST: f64 = 3.0;
+
+/// Print sizing: the output's width in millimetres (frame included) and,
+/// for PNG, the resolution it is printed at.
+pub const MIN_PRINT_MM: f64 = 10.0;
+pub const MAX_PRINT_MM: f64 = 1000.0;
+pub const MIN_DPI: u32 = 72;
+pub const MAX_DPI: u32 = 1200;
+pub const DEFAULT_DPI: u32 = 300;
+
+/// The logo's share of the code's width. The upper bound keeps the
+/// knocked-out square at ≤ 9% of the symbol's modules; with error
+/// correction forced to H (≈30% of codewords recoverable) that leaves over
+/// two thirds of the budget for print damage and glare. The lower bound is
+/// where a logo stops being recognisable.
+pub const MIN_LOGO_SIZE: f64 = 0.1;
+pub const MAX_LOGO_SIZE: f64 = 0.3;
+pub const DEFAULT_LOGO_SIZE: f64 = 0.25;
 
 /// Error correction level: the share of codewords that can be lost (L 7%,
 /// M 15%, Q 25%, H 30%). M is the default the design asks for.
@@ -112,8 +131,57 @@ pub struct QrParams {
     pub transparent_bg: bool,
     pub module_style: ModuleStyle,
     pub eye_style: EyeStyle,
-    /// PNG edge in pixels; also the SVG's `width`/`height`.
+    /// PNG edge in pixels; also the SVG's `width`/`height`. Replaced by
+    /// `print` when that is given.
     pub size_px: u32,
+    /// Physical width for print (PDF/EPS page width; PNG pixels = mm × dpi).
+    pub print: Option<PrintSize>,
+    /// Draw a frame with a caption bar under the code.
+    pub frame: bool,
+    /// The frame's caption; giving one implies the frame.
+    pub caption: Option<String>,
+    /// A logo in the centre; forces error correction H.
+    pub logo: Option<Logo>,
+    /// The logo's share of the code's width (`MIN_LOGO_SIZE`–`MAX_LOGO_SIZE`).
+    pub logo_size: f64,
+}
+
+/// A physical output width.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PrintSize {
+    pub mm: f64,
+    pub dpi: u32,
+}
+
+impl PrintSize {
+    fn pixels(self) -> Result<u32, QrError> {
+        if !(MIN_PRINT_MM..=MAX_PRINT_MM).contains(&self.mm) {
+            return Err(QrError::PrintWidthOutOfRange {
+                mm: self.mm,
+                min: MIN_PRINT_MM,
+                max: MAX_PRINT_MM,
+            });
+        }
+        if !(MIN_DPI..=MAX_DPI).contains(&self.dpi) {
+            return Err(QrError::DpiOutOfRange {
+                dpi: self.dpi,
+                min: MIN_DPI,
+                max: MAX_DPI,
+            });
+        }
+        // Both bounded above: the product fits easily.
+        let px = (self.mm / 25.4 * f64::from(self.dpi)).round() as u64;
+        u32::try_from(px)
+            .ok()
+            .filter(|p| (MIN_SIZE_PX..=MAX_SIZE_PX).contains(p))
+            .ok_or(QrError::PrintPixelsOutOfRange {
+                mm: self.mm,
+                dpi: self.dpi,
+                px,
+                min: MIN_SIZE_PX,
+                max: MAX_SIZE_PX,
+            })
+    }
 }
 
 impl QrParams {
@@ -128,6 +196,11 @@ impl QrParams {
             module_style: ModuleStyle::default(),
             eye_style: EyeStyle::default(),
             size_px: 512,
+            print: None,
+            frame: false,
+            caption: None,
+            logo: None,
+            logo_size: DEFAULT_LOGO_SIZE,
         }
     }
 
@@ -138,9 +211,13 @@ impl QrParams {
         if self.content.is_empty() {
             return Err(QrError::EmptyContent);
         }
-        if !(MIN_SIZE_PX..=MAX_SIZE_PX).contains(&self.size_px) {
+        let size_px = match self.print {
+            Some(print) => print.pixels()?,
+            None => self.size_px,
+        };
+        if !(MIN_SIZE_PX..=MAX_SIZE_PX).contains(&size_px) {
             return Err(QrError::SizeOutOfRange {
-                size_px: self.size_px,
+                size_px,
                 min: MIN_SIZE_PX,
                 max: MAX_SIZE_PX,
             });
@@ -175,45 +252,128 @@ impl QrParams {
                 eye_style: self.eye_style,
             });
         }
-        Ok(QrOptions(self))
+        let caption = match (&self.caption, self.frame) {
+            (Some(text), _) => Some(Caption::parse(text)?),
+            (None, true) => Some(Caption::parse(DEFAULT_CAPTION)?),
+            (None, false) => None,
+        };
+        if self.logo.is_some() && !(MIN_LOGO_SIZE..=MAX_LOGO_SIZE).contains(&self.logo_size) {
+            return Err(QrError::LogoSizeOutOfRange {
+                size: self.logo_size,
+                min: MIN_LOGO_SIZE,
+                max: MAX_LOGO_SIZE,
+            });
+        }
+        // A logo hides modules: only H leaves enough redundancy for it.
+        let ec = if self.logo.is_some() {
+            EcLevel::H
+        } else {
+            self.ec
+        };
+        Ok(QrOptions {
+            params: self,
+            caption,
+            ec,
+            size_px,
+        })
     }
 }
 
 /// Validated options: every value is in range and the colours scan.
 #[derive(Debug, Clone, PartialEq)]
-pub struct QrOptions(QrParams);
+pub struct QrOptions {
+    params: QrParams,
+    caption: Option<Caption>,
+    ec: EcLevel,
+    size_px: u32,
+}
 
 impl QrOptions {
     pub fn content(&self) -> &[u8] {
-        &self.0.content
+        &self.params.content
     }
+    /// The level encoded: as asked, or H when a logo is placed.
     pub fn ec(&self) -> EcLevel {
-        self.0.ec
+        self.ec
+    }
+    /// The frame's caption, when there is a frame.
+    pub fn caption(&self) -> Option<&Caption> {
+        self.caption.as_ref()
+    }
+    pub fn logo(&self) -> Option<&Logo> {
+        self.params.logo.as_ref()
+    }
+    pub fn logo_size(&self) -> f64 {
+        self.params.logo_size
+    }
+    /// Output width in points (1/72 inch) for PDF/EPS: the print width when
+    /// given, else one point per pixel of `size_px`.
+    pub fn width_pt(&self) -> f64 {
+        match self.params.print {
+            Some(print) => print.mm / 25.4 * 72.0,
+            None => f64::from(self.size_px),
+        }
+    }
+    /// The print resolution, when the output was sized in millimetres.
+    pub fn dpi(&self) -> Option<u32> {
+        self.params.print.map(|p| p.dpi)
     }
     pub fn margin(&self) -> u32 {
-        self.0.margin
+        self.params.margin
     }
     pub fn fg(&self) -> HexColor {
-        self.0.fg
+        self.params.fg
     }
     pub fn bg(&self) -> HexColor {
-        self.0.bg
+        self.params.bg
     }
     pub fn transparent_bg(&self) -> bool {
-        self.0.transparent_bg
+        self.params.transparent_bg
     }
     pub fn module_style(&self) -> ModuleStyle {
-        self.0.module_style
+        self.params.module_style
     }
     pub fn eye_style(&self) -> EyeStyle {
-        self.0.eye_style
+        self.params.eye_style
     }
+    /// PNG width in pixels (from `print` when given).
     pub fn size_px(&self) -> u32 {
-        self.0.size_px
+        self.size_px
     }
-    /// The options as requested, e.g. to derive a cache key.
+    /// The options as requested.
     pub fn params(&self) -> &QrParams {
-        &self.0
+        &self.params
+    }
+
+    /// SHA-256 over everything that changes the rendered image (content,
+    /// every option, the logo file's digest) and the renderer's version,
+    /// for cache keys and ETags: equal fingerprints, equal bytes.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let p = &self.params;
+        let mut h = Sha256::new();
+        h.update(concat!("scanly-qr/", env!("CARGO_PKG_VERSION"), "\n"));
+        h.update((p.content.len() as u64).to_le_bytes());
+        h.update(&p.content);
+        h.update(format!(
+            "|ec={}|margin={}|fg={}|bg={}|transparent={}|modules={:?}|eyes={:?}|px={}|pt={}|dpi={:?}|caption={:?}|logo_size={}|logo=",
+            self.ec,
+            p.margin,
+            p.fg,
+            p.bg,
+            p.transparent_bg,
+            p.module_style,
+            p.eye_style,
+            self.size_px,
+            self.width_pt(),
+            self.dpi(),
+            self.caption.as_ref().map(Caption::as_str),
+            p.logo_size,
+        ));
+        if let Some(logo) = &p.logo {
+            h.update(logo.digest());
+        }
+        h.finalize().into()
     }
 }
 

@@ -1,49 +1,62 @@
 //! PNG output. The expensive parts of the stock path are avoided by
-//! construction: pixels are two-valued, so rows are assembled from per-module
-//! masks computed once per scale (no per-pixel shape maths in the hot loop),
-//! packed to 1 bit per pixel, and written with the `png` crate's fast
-//! (fdeflate) level — a 512 px code is ~32 KiB before compression.
+//! construction: module pixels are two-valued, so rows are assembled from
+//! per-module masks computed once per scale (no per-pixel shape maths in the
+//! hot loop), packed to 1 bit per pixel when nothing else is drawn, and
+//! written with the `png` crate's fast (fdeflate) level — a 512 px code is
+//! ~32 KiB before compression.
 
 use scanly_shared::HexColor;
 
 use crate::error::QrError;
+use crate::layout::{Composition, FRAME_RADIUS, FrameParts, LogoPlacement};
 use crate::matrix::{EYE, Matrix};
 use crate::options::{ModuleStyle, QrOptions};
 use crate::shape;
 
-/// How the image is laid out: an integer number of pixels per module (so
+/// How the image is laid out: an integer number of pixels per unit (so
 /// every module has identical, crisp edges) and the leftover pixels split
-/// around the code as extra quiet zone, so the PNG is exactly `size_px`.
+/// around the canvas as extra quiet zone, so the PNG is exactly `size_px`
+/// wide (and as much taller as a frame's caption bar asks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {
-    pub size_px: usize,
+    pub width_px: usize,
+    pub height_px: usize,
     pub scale: usize,
-    /// Pixel offset of module (0, 0) from the image's top-left corner.
-    pub origin: usize,
+    /// Pixel offset of the canvas's unit (0, 0) on both axes.
+    pub pad: usize,
 }
 
 impl Layout {
-    pub fn new(matrix: &Matrix, options: &QrOptions) -> Result<Self, QrError> {
+    pub fn new(composition: &Composition, options: &QrOptions) -> Result<Self, QrError> {
         let size_px = options.size_px() as usize;
-        let margin = options.margin() as usize;
-        let total = matrix.width + 2 * margin;
-        let scale = size_px / total;
+        let units = composition.width as usize;
+        let scale = size_px / units.max(1);
         if scale == 0 {
             return Err(QrError::SizeTooSmallForContent {
                 size_px: options.size_px(),
-                modules: u32::try_from(total).unwrap_or(u32::MAX),
+                modules: composition.width,
             });
         }
-        let origin = (size_px - scale * total) / 2 + margin * scale;
+        let leftover = size_px - scale * units;
         Ok(Self {
-            size_px,
+            width_px: size_px,
+            height_px: composition.height as usize * scale + leftover,
             scale,
-            origin,
+            pad: leftover / 2,
         })
+    }
+
+    /// Pixel position of a point given in canvas units.
+    fn px(&self, units: f64) -> f64 {
+        self.pad as f64 + units * self.scale as f64
     }
 }
 
-/// One-bit masks (one byte per pixel, 0 or 1) for a given scale.
+/// Ink level of a pixel: 0 = background, `INK` = foreground, anything
+/// between is a blend (only the caption's anti-aliased edges).
+pub const INK: u8 = 255;
+
+/// Two-level masks (one byte per pixel, 0 or `INK`) for a given scale.
 struct Masks {
     scale: usize,
     /// Square, dots, or the 16 rounded-corner variants, by corner bits.
@@ -62,13 +75,13 @@ impl Masks {
             for y in 0..px {
                 for x in 0..px {
                     let (u, v) = ((x as f64 + 0.5) * step, (y as f64 + 0.5) * step);
-                    out.push(u8::from(f(u, v)));
+                    out.push(if f(u, v) { INK } else { 0 });
                 }
             }
             out
         };
         let modules = match options.module_style() {
-            ModuleStyle::Square => vec![vec![1; scale * scale]],
+            ModuleStyle::Square => vec![vec![INK; scale * scale]],
             ModuleStyle::Dots => vec![sample(1, &shape::dot_contains)],
             ModuleStyle::Rounded => (0u8..16)
                 .map(|c| sample(1, &|u, v| shape::rounded_module_contains(c, u, v)))
@@ -136,22 +149,35 @@ fn tiles(matrix: &Matrix, style: ModuleStyle) -> Vec<Tile> {
     out
 }
 
-/// Draws the code as one byte per pixel (1 = fg), `size_px` square.
-pub fn rasterize(matrix: &Matrix, options: &QrOptions) -> Result<(Layout, Vec<u8>), QrError> {
-    let layout = Layout::new(matrix, options)?;
-    let Layout {
-        size_px,
-        scale,
-        origin,
-    } = layout;
+/// A rendered canvas: one ink byte per pixel, plus what the PNG writer
+/// still has to place (the logo).
+#[derive(Debug)]
+pub struct Raster {
+    pub layout: Layout,
+    pub pixels: Vec<u8>,
+    composition: Composition,
+}
+
+/// Draws the canvas (frame, code, caption) as ink levels, row-major.
+pub fn rasterize(matrix: &Matrix, options: &QrOptions) -> Result<Raster, QrError> {
+    let composition = Composition::new(matrix, options)?;
+    let layout = Layout::new(&composition, options)?;
+    let (width, scale) = (layout.width_px, layout.scale);
+    let mut pixels = vec![0u8; width * layout.height_px];
+    if let Some(frame) = &composition.frame {
+        draw_frame(&mut pixels, &layout, frame, &composition);
+    }
     let masks = Masks::new(options, scale);
-    let tiles = tiles(matrix, options.module_style());
-    let mut pixels = vec![0u8; size_px * size_px];
-    let w = matrix.width;
-    for (my, tile_row) in tiles.chunks(w.max(1)).enumerate() {
+    let visible = composition.visible(matrix);
+    let tiles = tiles(&visible, options.module_style());
+    let (ox, oy) = (
+        layout.pad + composition.matrix_origin.0 as usize * scale,
+        layout.pad + composition.matrix_origin.1 as usize * scale,
+    );
+    for (my, tile_row) in tiles.chunks(matrix.width.max(1)).enumerate() {
         for r in 0..scale {
-            let py = origin + my * scale + r;
-            let Some(row) = pixels.get_mut(py * size_px..(py + 1) * size_px) else {
+            let py = oy + my * scale + r;
+            let Some(row) = pixels.get_mut(py * width..(py + 1) * width) else {
                 continue;
             };
             for (mx, tile) in tile_row.iter().enumerate() {
@@ -160,36 +186,151 @@ pub fn rasterize(matrix: &Matrix, options: &QrOptions) -> Result<(Layout, Vec<u8
                     Tile::Module(id) => masks.module_row(id, r),
                     Tile::Eye { ex, ey } => masks.eye_row(usize::from(ex), usize::from(ey), r),
                 };
-                let px = origin + mx * scale;
+                let px = ox + mx * scale;
                 if let (Some(src), Some(dst)) = (src, row.get_mut(px..px + scale)) {
                     dst.copy_from_slice(src);
                 }
             }
         }
     }
-    Ok((layout, pixels))
+    Ok(Raster {
+        layout,
+        pixels,
+        composition,
+    })
 }
 
-/// Renders the code as a PNG of exactly `size_px` × `size_px`.
-///
-/// Black on opaque white is written as 1-bit greyscale; any other pair as a
-/// 1-bit palette of the two colours, with the background made transparent
-/// by a tRNS entry when asked.
-pub fn render_png(matrix: &Matrix, options: &QrOptions) -> Result<Vec<u8>, QrError> {
-    let (layout, pixels) = rasterize(matrix, options)?;
-    let size = layout.size_px;
-    let (fg, bg) = (options.fg(), options.bg());
-    let grey = fg == HexColor::BLACK && bg == HexColor::WHITE && !options.transparent_bg();
-    // Greyscale 1-bit: 0 is black, so fg pixels are the zero bits.
-    let invert = grey;
+/// The frame in ink (rounded outer corners sampled at pixel centres), the
+/// code's window cleared, and the caption knocked out of the bar.
+fn draw_frame(pixels: &mut [u8], layout: &Layout, frame: &FrameParts, composition: &Composition) {
+    let width = layout.width_px;
+    let (x0, y0) = (layout.px(frame.outer.x), layout.px(frame.outer.y));
+    let (x1, y1) = (
+        layout.px(frame.outer.x + frame.outer.w),
+        layout.px(frame.outer.y + frame.outer.h),
+    );
+    let r = FRAME_RADIUS * layout.scale as f64;
+    let code = composition.code;
+    let (cx0, cy0) = (layout.px(code.x), layout.px(code.y));
+    let (cx1, cy1) = (layout.px(code.x + code.w), layout.px(code.y + code.h));
+    for (y, row) in pixels.chunks_mut(width.max(1)).enumerate() {
+        let v = y as f64 + 0.5;
+        if v < y0 || v > y1 {
+            continue;
+        }
+        for (x, p) in row.iter_mut().enumerate() {
+            let u = x as f64 + 0.5;
+            if u < x0 || u > x1 {
+                continue;
+            }
+            let in_window = u > cx0 && u < cx1 && v > cy0 && v < cy1;
+            let dx = (x0 + r - u).max(u - (x1 - r)).max(0.0);
+            let dy = (y0 + r - v).max(v - (y1 - r)).max(0.0);
+            if !in_window && dx.hypot(dy) <= r {
+                *p = INK;
+            }
+        }
+    }
+    let height = layout.height_px as i64;
+    frame.text.rasterise(
+        layout.scale as f64,
+        (layout.pad as f64, layout.pad as f64),
+        |x, y, c| {
+            if x < 0 || y < 0 || x >= width as i64 || y >= height {
+                return;
+            }
+            if let Some(p) = pixels.get_mut(y as usize * width + x as usize) {
+                let knocked = (c.clamp(0.0, 1.0) * f32::from(INK)).round() as u8;
+                *p = p.saturating_sub(knocked);
+            }
+        },
+    );
+}
 
-    let row_bytes = size.div_ceil(8);
-    let mut packed = Vec::with_capacity(row_bytes * size);
-    for row in pixels.chunks(size.max(1)) {
-        for eight in row.chunks(8) {
+/// Renders the canvas as a PNG `size_px` wide.
+///
+/// Pure two-colour images (the common case) are written with 1 bit per
+/// pixel: black on opaque white as greyscale, any other pair as a two-entry
+/// palette with the background made transparent by a tRNS entry when
+/// asked. A caption's anti-aliased edges need blends: a 16-entry palette of
+/// bg→fg steps (4 bits per pixel). A logo brings its own colours: RGB, or
+/// RGBA when the background is transparent.
+pub fn render_png(matrix: &Matrix, options: &QrOptions) -> Result<Vec<u8>, QrError> {
+    let raster = rasterize(matrix, options)?;
+    let (fg, bg) = (options.fg(), options.bg());
+    let transparent = options.transparent_bg();
+    let Layout {
+        width_px,
+        height_px,
+        ..
+    } = raster.layout;
+    if let Some(logo) = &raster.composition.logo {
+        let rgba = composite(&raster, logo, fg, bg, transparent);
+        let color = if transparent {
+            png::ColorType::Rgba
+        } else {
+            png::ColorType::Rgb
+        };
+        return write_png(options, width_px, height_px, &rgba, |e| {
+            e.set_color(color);
+            e.set_depth(png::BitDepth::Eight);
+        });
+    }
+    let two_level = raster.composition.frame.is_none();
+    let depth: usize = if two_level { 1 } else { 4 };
+    let grey = two_level && fg == HexColor::BLACK && bg == HexColor::WHITE && !transparent;
+    let packed = pack(&raster.pixels, width_px, depth, grey);
+    write_png(options, width_px, height_px, &packed, |e| {
+        e.set_depth(if two_level {
+            png::BitDepth::One
+        } else {
+            png::BitDepth::Four
+        });
+        if grey {
+            e.set_color(png::ColorType::Grayscale);
+            return;
+        }
+        e.set_color(png::ColorType::Indexed);
+        let levels = if two_level { 2 } else { 16 };
+        let mut palette = Vec::with_capacity(levels * 3);
+        let mut trns = Vec::with_capacity(levels);
+        for i in 0..levels {
+            let t = i as f64 / (levels - 1) as f64;
+            // Transparent: level i is fg at i/15 opacity; the clear entry
+            // keeps the bg colour for viewers that ignore alpha.
+            let c = match (transparent, i) {
+                (true, 0) => bg,
+                (true, _) => fg,
+                (false, _) => blend(bg, fg, t),
+            };
+            palette.extend_from_slice(&[c.r, c.g, c.b]);
+            trns.push((t * 255.0).round() as u8);
+        }
+        e.set_palette(palette);
+        if transparent {
+            e.set_trns(trns);
+        }
+    })
+}
+
+/// Packs ink levels into `depth`-bit palette indices (MSB first); `invert`
+/// for 1-bit greyscale, where 0 is black.
+fn pack(pixels: &[u8], width: usize, depth: usize, invert: bool) -> Vec<u8> {
+    let per_byte = 8 / depth;
+    let shift = 8 - depth as u32;
+    let row_bytes = width.div_ceil(per_byte);
+    let mut packed = Vec::with_capacity(row_bytes * (pixels.len() / width.max(1)));
+    for row in pixels.chunks(width.max(1)) {
+        for group in row.chunks(per_byte) {
             let mut byte = 0u8;
-            for (i, &p) in eight.iter().enumerate() {
-                byte |= (p & 1) << (7 - i);
+            for (i, &p) in group.iter().enumerate() {
+                // 1 bit: ink ≥ half; 4 bits: the nearest of 16 levels.
+                let level = if depth == 1 {
+                    p >> 7
+                } else {
+                    ((u16::from(p) * 15 + 127) / 255) as u8
+                };
+                byte |= level << (shift as usize - i * depth);
             }
             if invert {
                 // Padding bits past the row end are ignored by decoders.
@@ -198,27 +339,101 @@ pub fn render_png(matrix: &Matrix, options: &QrOptions) -> Result<Vec<u8>, QrErr
             packed.push(byte);
         }
     }
+    packed
+}
 
-    let side = u32::try_from(size).map_err(|e| QrError::Encode(e.to_string()))?;
-    let mut out = Vec::with_capacity(packed.len() / 4 + 128);
-    let mut encoder = png::Encoder::new(&mut out, side, side);
-    encoder.set_depth(png::BitDepth::One);
-    if grey {
-        encoder.set_color(png::ColorType::Grayscale);
-    } else {
-        encoder.set_color(png::ColorType::Indexed);
-        encoder.set_palette(vec![bg.r, bg.g, bg.b, fg.r, fg.g, fg.b]);
-        if options.transparent_bg() {
-            // Entries past the tRNS list are opaque: only index 0 (bg) is clear.
-            encoder.set_trns(vec![0u8]);
+fn blend(bg: HexColor, fg: HexColor, t: f64) -> HexColor {
+    let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
+    HexColor {
+        r: mix(bg.r, fg.r),
+        g: mix(bg.g, fg.g),
+        b: mix(bg.b, fg.b),
+    }
+}
+
+/// The ink canvas in colour with the logo placed over it: RGB, or RGBA with
+/// a transparent background.
+fn composite(
+    raster: &Raster,
+    logo: &LogoPlacement,
+    fg: HexColor,
+    bg: HexColor,
+    transparent: bool,
+) -> Vec<u8> {
+    let channels = if transparent { 4 } else { 3 };
+    let mut out = Vec::with_capacity(raster.pixels.len() * channels);
+    for &ink in &raster.pixels {
+        let t = f64::from(ink) / f64::from(INK);
+        if transparent {
+            out.extend_from_slice(&[fg.r, fg.g, fg.b, ink]);
+        } else {
+            let c = blend(bg, fg, t);
+            out.extend_from_slice(&[c.r, c.g, c.b]);
         }
+    }
+    let layout = raster.layout;
+    let (x0, y0) = (
+        layout.px(logo.image.x).round(),
+        layout.px(logo.image.y).round(),
+    );
+    let (w, h) = (
+        (logo.image.w * layout.scale as f64).round().max(1.0) as u32,
+        (logo.image.h * layout.scale as f64).round().max(1.0) as u32,
+    );
+    let Some(scaled) = logo.logo.image().resized(w, h) else {
+        return out;
+    };
+    let (x0, y0) = (x0 as usize, y0 as usize);
+    for (row, src_row) in scaled.data().chunks(w as usize * 4).enumerate() {
+        for (col, src) in src_row.chunks_exact(4).enumerate() {
+            let (x, y) = (x0 + col, y0 + row);
+            if x >= layout.width_px || y >= layout.height_px {
+                continue;
+            }
+            let i = (y * layout.width_px + x) * channels;
+            let (Some(dst), &[r, g, b, a]) = (out.get_mut(i..i + channels), src) else {
+                continue;
+            };
+            let a = u16::from(a);
+            let over =
+                |s: u8, d: u8| ((u16::from(s) * a + u16::from(d) * (255 - a) + 127) / 255) as u8;
+            for (d, s) in dst.iter_mut().zip([r, g, b]) {
+                *d = over(s, *d);
+            }
+            if let Some(d) = dst.get_mut(3) {
+                *d = (a + u16::from(*d) * (255 - a) / 255) as u8;
+            }
+        }
+    }
+    out
+}
+
+fn write_png(
+    options: &QrOptions,
+    width: usize,
+    height: usize,
+    data: &[u8],
+    configure: impl FnOnce(&mut png::Encoder<&mut Vec<u8>>),
+) -> Result<Vec<u8>, QrError> {
+    let encode = |e: png::EncodingError| QrError::Encode(e.to_string());
+    let side = |v: usize| u32::try_from(v).map_err(|e| QrError::Encode(e.to_string()));
+    let mut out = Vec::with_capacity(data.len() / 4 + 128);
+    let mut encoder = png::Encoder::new(&mut out, side(width)?, side(height)?);
+    configure(&mut encoder);
+    if let Some(dpi) = options.dpi() {
+        // pHYs in pixels per metre, so print dialogs size it in millimetres.
+        let ppm = (f64::from(dpi) / 0.0254).round() as u32;
+        encoder.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: ppm,
+            yppu: ppm,
+            unit: png::Unit::Meter,
+        }));
     }
     encoder.set_compression(png::Compression::Fast);
     // Repeated module rows become all-zero "Up" rows, which deflate to nothing.
     encoder.set_filter(png::Filter::Up);
-    let encode = |e: png::EncodingError| QrError::Encode(e.to_string());
     let mut writer = encoder.write_header().map_err(encode)?;
-    writer.write_image_data(&packed).map_err(encode)?;
+    writer.write_image_data(data).map_err(encode)?;
     writer.finish().map_err(encode)?;
     Ok(out)
 }

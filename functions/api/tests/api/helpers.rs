@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::routing::put;
 use http_body_util::BodyExt;
 use scanly_api::config::ApiConfig;
+use scanly_api::objects::memory::MemoryObjects;
 use scanly_api::publish::HttpEdgePublisher;
 use scanly_api::store::memory::MemoryStore;
 use scanly_api::{AppState, router};
@@ -23,6 +24,8 @@ pub const SECRET: &str = "api-tests-signing-secret-0123456789abcdef";
 pub const JWT_SECRET: &str = "api-tests-jwt-secret-0123456789abcdefghij";
 pub const EDGE_BASE: &str = "https://scn.test";
 pub const SPA_ORIGIN: &str = "https://app.scn.test";
+/// Where the embedded object store's upload URLs point (this API).
+pub const API_BASE: &str = "https://api.scn.test";
 /// 2026-11-20T12:00:00Z.
 pub const START_MS: i64 = 1_795_176_000_000;
 
@@ -153,7 +156,9 @@ pub async fn spawn_app() -> TestApp {
     ));
     let now = Arc::new(AtomicI64::new(START_MS));
     let clock_now = Arc::clone(&now);
+    let objects = Arc::new(MemoryObjects::new(API_BASE, SECRET.as_bytes().to_vec()));
     let state = AppState::new(config, Arc::new(MemoryStore::new()), publisher)
+        .with_objects(objects)
         .with_clock(Arc::new(move || clock_now.load(Ordering::SeqCst)));
     TestApp {
         router: router(state.clone()),
@@ -283,5 +288,37 @@ impl TestApp {
     pub async fn create_link(&self, account: &Account, body: Value) -> TestResponse {
         self.call("POST", "/v1/links", Some(&account.access_token), Some(body))
             .await
+    }
+
+    /// Creates a logo and uploads `bytes` to its presigned URL the way a
+    /// browser would (no bearer token); returns the logo id.
+    pub async fn upload_logo(
+        &self,
+        account: &Account,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> String {
+        let created = self
+            .call(
+                "POST",
+                "/v1/logos",
+                Some(&account.access_token),
+                Some(json!({"content_type": content_type, "size_bytes": bytes.len()})),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        let upload = &created.body["upload"];
+        let path = upload["url"]
+            .as_str()
+            .unwrap()
+            .strip_prefix(API_BASE)
+            .unwrap();
+        let mut request = Request::builder().method("PUT").uri(path);
+        for (name, value) in upload["headers"].as_object().unwrap() {
+            request = request.header(name.as_str(), value.as_str().unwrap());
+        }
+        let stored = self.raw(request.body(Body::from(bytes)).unwrap()).await;
+        assert!(stored.status.is_success(), "{}", stored.body);
+        created.body["id"].as_str().unwrap().to_owned()
     }
 }

@@ -1,120 +1,55 @@
-//! `GET /v1/links/{id}/qr`: the link's QR code as PNG or SVG. It encodes
-//! the short URL with the `?qr` marker (`scanly_shared::event::QR_MARKER`),
-//! so scans of the printed code are told apart from clicks on the link;
-//! the edge ignores the marker when answering. Rendering is deterministic,
-//! so the ETag is a hash of the link version and the options, and a
-//! matching `If-None-Match` gets 304 without rendering.
+//! QR images: `GET /v1/links/{id}/qr` (a link's code), `POST /v1/qr` (a
+//! static code from a body) and `POST /v1/qr/batch` (a ZIP of many links'
+//! codes). Rendering lives in `scanly_qr`; this module only turns requests
+//! into options, loads the workspace's logo, and caches.
+//!
+//! A link's code encodes its short URL with the `?qr` marker
+//! (`scanly_shared::event::QR_MARKER`), so scans of the printed code are
+//! told apart from clicks on the link; the edge ignores the marker when
+//! answering. Rendering is deterministic, so the ETag is derived from the
+//! options (`QrOptions::fingerprint`), a matching `If-None-Match` gets 304
+//! without rendering, and rendered images are kept in the workspace's
+//! object storage under a key derived from the link's version and the
+//! options.
+
+pub mod batch;
+mod params;
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use scanly_qr::{EcLevel, EyeStyle, Matrix, ModuleStyle, QrError, QrParams};
-use scanly_shared::HexColor;
+use scanly_qr::format::{Format, render};
+use scanly_qr::{Logo, QrOptions, QrParams};
 use scanly_shared::event::QR_MARKER;
 use scanly_shared::http_cache::if_none_match;
+use scanly_shared::ids::WorkspaceId;
 use scanly_shared::qr_payload::QrPayload;
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
+
+pub use batch::batch_qr;
+pub use params::QrQuery;
+use params::qr_error;
 
 use crate::app::AppState;
 use crate::auth::Scope;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Caller, ValidJson};
+use crate::model::Link;
+use crate::objects::ObjectKey;
 use crate::routes::links::{owned_link, short_url};
+use crate::routes::logos::load_logo;
 
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct QrQuery {
-    /// `png` (default) or `svg`.
-    format: Option<String>,
-    /// Edge in pixels, 64–4096 (default 512).
-    size: Option<u32>,
-    /// Quiet zone in modules (default 4, at least 2).
-    margin: Option<u32>,
-    /// Hex colours, e.g. `1a1a2e`; the contrast must be at least 3:1.
-    fg: Option<String>,
-    bg: Option<String>,
-    transparent: Option<bool>,
-    /// `L`, `M` (default), `Q` or `H`.
-    ec: Option<String>,
-    /// Modules: `square`, `rounded` or `dots`.
-    style: Option<String>,
-    /// Finder eyes: `square` or `rounded`.
-    eyes: Option<String>,
-}
+/// Browsers and CDNs may keep an image briefly; the ETag revalidates it.
+const CACHE_CONTROL: &str = "private, max-age=300";
 
-fn qr_error(error: &QrError) -> ApiError {
-    let message = error.to_string();
-    let message = message
-        .split_once(": ")
-        .map_or(message.as_str(), |(_, m)| m)
-        .to_owned();
-    ApiError::invalid(error.field(), message)
-}
-
-/// `1a1a2e` or `#1a1a2e` (a `#` in a query string must be escaped, so
-/// both are accepted).
-fn color(field: &str, value: &str) -> ApiResult<HexColor> {
-    let value = value.trim();
-    let hex = if value.starts_with('#') {
-        value.to_owned()
-    } else {
-        format!("#{value}")
-    };
-    HexColor::parse(&hex).map_err(|e| ApiError::invalid(field, e.to_string()))
-}
-
-fn params(content: String, query: &QrQuery) -> ApiResult<QrParams> {
-    let mut params = QrParams::new(content);
-    if let Some(size) = query.size {
-        params.size_px = size;
-    }
-    if let Some(margin) = query.margin {
-        params.margin = margin;
-    }
-    if let Some(fg) = &query.fg {
-        params.fg = color("fg", fg)?;
-    }
-    if let Some(bg) = &query.bg {
-        params.bg = color("bg", bg)?;
-    }
-    params.transparent_bg = query.transparent.unwrap_or(false);
-    if let Some(ec) = &query.ec {
-        params.ec = match ec.to_ascii_uppercase().as_str() {
-            "L" => EcLevel::L,
-            "M" => EcLevel::M,
-            "Q" => EcLevel::Q,
-            "H" => EcLevel::H,
-            _ => return Err(ApiError::invalid("ec", "must be L, M, Q or H")),
-        };
-    }
-    if let Some(style) = &query.style {
-        params.module_style = match style.as_str() {
-            "square" => ModuleStyle::Square,
-            "rounded" => ModuleStyle::Rounded,
-            "dots" => ModuleStyle::Dots,
-            _ => {
-                return Err(ApiError::invalid(
-                    "style",
-                    "must be square, rounded or dots",
-                ));
-            }
-        };
-    }
-    if let Some(eyes) = &query.eyes {
-        params.eye_style = match eyes.as_str() {
-            "square" => EyeStyle::Square,
-            "rounded" => EyeStyle::Rounded,
-            "circle" => EyeStyle::Circle,
-            _ => return Err(ApiError::invalid("eyes", "must be square or rounded")),
-        };
-    }
-    Ok(params)
+/// What a link's code encodes.
+pub(crate) fn link_qr_content(state: &AppState, link: &Link) -> String {
+    format!("{}?{QR_MARKER}", short_url(state, link))
 }
 
 #[utoipa::path(get, path = "/v1/links/{id}/qr", tag = "qr", params(("id" = String, Path), QrQuery), security(("bearer" = [])),
-    responses((status = 200, description = "image/png or image/svg+xml"), (status = 304), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "image/png, image/svg+xml, application/pdf or application/postscript"), (status = 304), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn link_qr(
     State(state): State<AppState>,
     caller: Caller,
@@ -124,83 +59,133 @@ pub async fn link_qr(
 ) -> ApiResult<Response> {
     caller.require(Scope::LinksRead)?;
     let link = owned_link(&state, &caller, &id).await?;
-    let svg = wants_svg(&query)?;
-    let content = format!("{}?{QR_MARKER}", short_url(&state, &link));
-    render(content, &query, svg, &headers)
-}
-
-/// Renders `content` with the query's options: 304 when the client has
-/// this exact image (rendering is deterministic), else PNG or SVG.
-fn render(content: String, query: &QrQuery, svg: bool, headers: &HeaderMap) -> ApiResult<Response> {
-    let options = params(content, query)?
-        .validate()
-        .map_err(|e| qr_error(&e))?;
-    let etag = {
-        let mut hash = Sha256::new();
-        hash.update(format!(
-            "{:?}|{svg}|{}",
-            options.params(),
-            env!("CARGO_PKG_VERSION")
-        ));
-        format!(
-            "\"{}\"",
-            hex::encode(hash.finalize().get(..12).unwrap_or_default())
-        )
-    };
-    let matches = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| if_none_match(v, &etag));
-    let builder = Response::builder()
-        .header(header::ETAG, &etag)
-        .header(header::CACHE_CONTROL, "private, max-age=300");
-    if matches {
-        return builder
-            .status(StatusCode::NOT_MODIFIED)
-            .body(Body::empty())
-            .map_err(ApiError::internal);
-    }
-    let matrix = Matrix::encode(&options).map_err(|e| qr_error(&e))?;
-    let (content_type, body) = if svg {
-        (
-            "image/svg+xml",
-            scanly_qr::render_svg(&matrix, &options).into_bytes(),
-        )
-    } else {
-        (
-            "image/png",
-            scanly_qr::render_png(&matrix, &options).map_err(|e| qr_error(&e))?,
-        )
-    };
-    builder
-        .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, HeaderValue::from_static(content_type))
-        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
-        .body(Body::from(body))
-        .map_err(ApiError::internal)
-}
-
-fn wants_svg(query: &QrQuery) -> ApiResult<bool> {
-    match query.format.as_deref().unwrap_or("png") {
-        "png" => Ok(false),
-        "svg" => Ok(true),
-        _ => Err(ApiError::invalid("format", "must be png or svg")),
-    }
+    let format = query.format()?;
+    let params = query.params(link_qr_content(&state, &link))?;
+    let logo = query_logo(&state, &caller.workspace_id, &query).await?;
+    let options = validated(params, logo)?;
+    let key = cache_digest(&options, format, Some(&link));
+    respond(&state, &caller.workspace_id, options, format, key, &headers).await
 }
 
 /// `POST /v1/qr`: a static code for a URL, text, Wi-Fi network, contact,
 /// email, call, text message or place (the body, see
 /// `scanly_shared::qr_payload`), with the same query options.
 #[utoipa::path(post, path = "/v1/qr", tag = "qr", params(QrQuery), request_body = Object, security(("bearer" = [])),
-    responses((status = 200, description = "image/png or image/svg+xml"), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "image/png, image/svg+xml, application/pdf or application/postscript"), (status = 422, body = ErrorBody)))]
 pub async fn static_qr(
+    State(state): State<AppState>,
     caller: Caller,
     Query(query): Query<QrQuery>,
     headers: HeaderMap,
     ValidJson(payload): ValidJson<QrPayload>,
 ) -> ApiResult<Response> {
     caller.require(Scope::LinksRead)?;
-    let svg = wants_svg(&query)?;
-    let content = payload.encode()?;
-    render(content, &query, svg, &headers)
+    let format = query.format()?;
+    let params = query.params(payload.encode()?)?;
+    let logo = query_logo(&state, &caller.workspace_id, &query).await?;
+    let options = validated(params, logo)?;
+    let key = cache_digest(&options, format, None);
+    respond(&state, &caller.workspace_id, options, format, key, &headers).await
+}
+
+/// The logo the query names, decoded: looked up under the caller's
+/// workspace only, so another workspace's id is simply not found.
+pub(crate) async fn query_logo(
+    state: &AppState,
+    workspace: &WorkspaceId,
+    query: &QrQuery,
+) -> ApiResult<Option<Logo>> {
+    let Some(id) = &query.logo else {
+        return Ok(None);
+    };
+    let stored = load_logo(state.objects.as_ref(), workspace, id).await?;
+    let logo = tokio::task::spawn_blocking(move || Logo::decode(&stored.bytes))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|e| qr_error(&e))?;
+    Ok(Some(logo))
+}
+
+/// Validates the options, with the logo (if any) in place.
+pub(crate) fn validated(mut params: QrParams, logo: Option<Logo>) -> ApiResult<QrOptions> {
+    params.logo = logo;
+    params.validate().map_err(|e| qr_error(&e))
+}
+
+/// The cache key: the options' fingerprint, the format and, for a link,
+/// its id and version (a new version never serves an old image).
+pub(crate) fn cache_digest(options: &QrOptions, format: Format, link: Option<&Link>) -> [u8; 32] {
+    let mut hash = Sha256::new();
+    hash.update(options.fingerprint());
+    hash.update(format.extension());
+    if let Some(link) = link {
+        hash.update(format!("|{}|{}", link.id, link.version));
+    }
+    hash.finalize().into()
+}
+
+/// Renders the image CPU-bound work off the async runtime.
+pub(crate) async fn render_blocking(options: QrOptions, format: Format) -> ApiResult<Vec<u8>> {
+    tokio::task::spawn_blocking(move || render(&options, format))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|e| qr_error(&e))
+}
+
+/// 304 when the client has this image; else the cached copy, or a fresh
+/// render that is then cached. A cache failure is logged, never fatal.
+async fn respond(
+    state: &AppState,
+    workspace: &WorkspaceId,
+    options: QrOptions,
+    format: Format,
+    digest: [u8; 32],
+    headers: &HeaderMap,
+) -> ApiResult<Response> {
+    let etag = format!("\"{}\"", hex::encode(digest.get(..16).unwrap_or_default()));
+    let builder = Response::builder()
+        .header(header::ETAG, &etag)
+        .header(header::CACHE_CONTROL, CACHE_CONTROL);
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| if_none_match(v, &etag));
+    if matches {
+        return builder
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
+            .map_err(ApiError::internal);
+    }
+    let key = ObjectKey::qr_cache(workspace, &digest, format);
+    let cached = match state.objects.get(&key).await {
+        Ok(found) => found.map(|o| o.bytes),
+        Err(error) => {
+            tracing::warn!(%error, key = key.as_str(), "QR cache read failed; rendering");
+            None
+        }
+    };
+    let (body, cache) = match cached {
+        Some(bytes) => (bytes, "hit"),
+        None => {
+            let bytes = render_blocking(options, format).await?;
+            if let Err(error) = state
+                .objects
+                .put(&key, bytes.clone(), format.content_type())
+                .await
+            {
+                tracing::warn!(%error, key = key.as_str(), "QR cache write failed");
+            }
+            (bytes, "miss")
+        }
+    };
+    builder
+        .status(StatusCode::OK)
+        .header(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(format.content_type()),
+        )
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header("x-scanly-cache", cache)
+        .body(Body::from(body))
+        .map_err(ApiError::internal)
 }
