@@ -353,15 +353,17 @@ async fn workspaces_never_see_each_others_objects(fx: &Fixture) {
     ] {
         assert!(objects.list(&prefix, None, 100).await.unwrap().is_empty());
     }
-    // B's deletes removed nothing of A's.
+    // B's deletes removed nothing of A's: the logo and its record under
+    // A's prefix, and A's cached image under the cache's own prefix.
     assert_eq!(
         objects
             .list(&ObjectPrefix::workspace(&a), None, 100)
             .await
             .unwrap()
             .len(),
-        3
+        2
     );
+    assert!(objects.get(&cache).await.unwrap().is_some());
 }
 
 // --- the two adapters ------------------------------------------------------

@@ -26,7 +26,6 @@ use crate::publish;
 use crate::store::{LinkQuery, StoreError};
 
 const DEFAULT_PAGE_SIZE: usize = 20;
-const MAX_PAGE_SIZE: usize = 100;
 /// Generated codes collide rarely (56^7); a few retries make it never.
 const CODE_ATTEMPTS: usize = 5;
 
@@ -350,13 +349,7 @@ pub async fn list(
     Query(params): Query<ListParams>,
 ) -> ApiResult<Json<LinkList>> {
     caller.require(Scope::LinksRead)?;
-    let limit = params.limit.unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
-        return Err(ApiError::invalid(
-            "limit",
-            format!("must be 1 to {MAX_PAGE_SIZE}"),
-        ));
-    }
+    let limit = super::page_limit(params.limit, DEFAULT_PAGE_SIZE)?;
     let tag = params
         .tag
         .as_deref()

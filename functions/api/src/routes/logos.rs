@@ -44,7 +44,6 @@ pub const LOGO_CONTENT_TYPES: [&str; 3] = ["image/png", "image/jpeg", "image/svg
 pub const UPLOAD_EXPIRES_IN: Duration = Duration::from_secs(15 * 60);
 
 const DEFAULT_PAGE_SIZE: usize = 50;
-const MAX_PAGE_SIZE: usize = 100;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -225,13 +224,7 @@ pub async fn list(
     Query(params): Query<ListParams>,
 ) -> ApiResult<Json<LogoList>> {
     caller.require(Scope::LinksRead)?;
-    let limit = params.limit.unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
-        return Err(ApiError::invalid(
-            "limit",
-            format!("must be 1 to {MAX_PAGE_SIZE}"),
-        ));
-    }
+    let limit = super::page_limit(params.limit, DEFAULT_PAGE_SIZE)?;
     let workspace = caller.workspace_id.clone();
     let after = match params.cursor.as_deref() {
         Some(cursor) => Some(ObjectKey::logo_record(
