@@ -60,7 +60,7 @@ pub fn render_matrix(
 ) -> Result<Vec<u8>, QrError> {
     let width = PhysicalSize::pt(options.width_pt());
     match format {
-        Format::Png => crate::raster::render_png(matrix, options),
+        Format::Png => crate::png_out::render_png(matrix, options),
         Format::Svg => crate::svg::render_svg(matrix, options).map(String::into_bytes),
         Format::Pdf => Ok(vector::render_pdf(&scene(matrix, options)?, width)),
         Format::Eps => Ok(vector::render_eps(&scene(matrix, options)?, width).into_bytes()),
