@@ -43,8 +43,22 @@ pub fn scene(matrix: &Matrix, options: &QrOptions) -> Result<Scene, QrError> {
     code.translate(composition.code.x, composition.code.y);
     scene.items.extend(code.items);
     if let Some(logo) = &composition.logo {
+        // Embedded at twice the pixels it covers at the output's width
+        // (`size_px`, from mm × dpi for print), so it stays sharp when
+        // zoomed or printed without carrying a full-size upload every time.
         let r = logo.image;
-        scene.push_image(r.x, r.y, r.w, r.h, logo.logo.shared());
+        let px_per_unit = 2.0 * f64::from(options.size_px()) / f64::from(composition.width);
+        let (w, h) = (
+            (r.w * px_per_unit).ceil() as u32,
+            (r.h * px_per_unit).ceil() as u32,
+        );
+        let image = logo.logo.at_least(w, h);
+        let image = if image.width() > w && image.height() > h {
+            image.resized(w, h).map_or(image, std::sync::Arc::new)
+        } else {
+            image
+        };
+        scene.push_image(r.x, r.y, r.w, r.h, image);
     }
     Ok(scene)
 }

@@ -29,6 +29,7 @@ pub mod logo;
 pub mod matrix;
 pub mod options;
 pub mod png_out;
+mod quantize;
 pub mod raster;
 mod shape;
 pub mod svg;

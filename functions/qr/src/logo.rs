@@ -66,8 +66,15 @@ impl LogoFormat {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Logo {
     image: Arc<Rgba8Image>,
+    /// The image halved again and again (down to `MIN_LEVEL_PX`), made once
+    /// at decode: a render resamples from the smallest level at least as
+    /// large as it needs, so its cost follows the output, not the upload.
+    levels: Vec<Arc<Rgba8Image>>,
     digest: [u8; 32],
 }
+
+/// The smallest pre-scaled level kept.
+const MIN_LEVEL_PX: u32 = 32;
 
 impl Logo {
     /// Checks and decodes an uploaded file.
@@ -83,8 +90,19 @@ impl Logo {
             LogoFormat::Jpeg => decode_raster(bytes, image::ImageFormat::Jpeg)?,
             LogoFormat::Svg => rasterise_svg(bytes)?,
         };
+        let mut levels = Vec::new();
+        let mut last = &image;
+        while last.width().max(last.height()) / 2 >= MIN_LEVEL_PX {
+            let Some(half) = last.resized(last.width().div_ceil(2), last.height().div_ceil(2))
+            else {
+                break;
+            };
+            levels.push(Arc::new(half));
+            last = levels.last().map_or(&image, |l| l.as_ref());
+        }
         Ok(Self {
             image: Arc::new(image),
+            levels,
             digest: Sha256::digest(bytes).into(),
         })
     }
@@ -95,6 +113,16 @@ impl Logo {
 
     pub fn shared(&self) -> Arc<Rgba8Image> {
         Arc::clone(&self.image)
+    }
+
+    /// The smallest pre-scaled copy at least `w` × `h` pixels (the full
+    /// image when none is), for resampling to that size cheaply.
+    pub fn at_least(&self, w: u32, h: u32) -> Arc<Rgba8Image> {
+        self.levels
+            .iter()
+            .rev()
+            .find(|level| level.width() >= w && level.height() >= h)
+            .map_or_else(|| Arc::clone(&self.image), Arc::clone)
     }
 
     /// SHA-256 of the uploaded file.
@@ -291,6 +319,25 @@ mod tests {
         let sneaky = br#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10"><image width="10" height="10" xlink:href="/etc/passwd"/></svg>"#;
         let logo = Logo::decode(sneaky).unwrap();
         assert!(logo.image().data().iter().all(|&b| b == 0), "nothing drawn");
+    }
+
+    #[test]
+    fn pre_scaled_levels_are_picked_by_the_size_a_render_needs() {
+        let logo = Logo::decode(&png(400, 200)).unwrap();
+        let sizes: Vec<(u32, u32)> = logo
+            .levels
+            .iter()
+            .map(|l| (l.width(), l.height()))
+            .collect();
+        assert_eq!(sizes, vec![(200, 100), (100, 50), (50, 25)]);
+        assert_eq!(logo.at_least(90, 40).width(), 100);
+        assert_eq!(logo.at_least(10, 10).width(), 50);
+        assert_eq!(
+            logo.at_least(300, 10).width(),
+            400,
+            "the original when none is larger"
+        );
+        assert_eq!(logo.at_least(900, 900).width(), 400);
     }
 
     #[test]

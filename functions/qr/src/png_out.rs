@@ -1,6 +1,7 @@
 //! PNG encoding of a rasterised canvas, in the smallest pixel format that
-//! holds it exactly: 1 bit for two colours, a 4-bit palette of blends for a
-//! caption's anti-aliased edges, RGB(A) when a logo brings its own colours.
+//! holds it: 1 bit for two colours, a 4-bit palette of blends for a
+//! caption's anti-aliased edges, an 8-bit palette with a logo's colours
+//! (RGBA on a transparent background).
 //! Always the `png` crate's fast (fdeflate) level with the Up filter.
 
 use scanly_shared::HexColor;
@@ -9,7 +10,9 @@ use crate::error::QrError;
 use crate::layout::LogoPlacement;
 use crate::matrix::Matrix;
 use crate::options::QrOptions;
-use crate::raster::{INK, Layout, Raster, rasterize};
+use crate::quantize::quantize;
+use crate::raster::{Layout, Raster, rasterize};
+use crate::vector::Rgba8Image;
 
 /// Renders the canvas as a PNG `size_px` wide.
 ///
@@ -17,8 +20,9 @@ use crate::raster::{INK, Layout, Raster, rasterize};
 /// pixel: black on opaque white as greyscale, any other pair as a two-entry
 /// palette with the background made transparent by a tRNS entry when
 /// asked. A caption's anti-aliased edges need blends: a 16-entry palette of
-/// bg→fg steps (4 bits per pixel). A logo brings its own colours: RGB, or
-/// RGBA when the background is transparent.
+/// bg→fg steps (4 bits per pixel). A logo brings its own colours: an 8-bit
+/// palette of those steps plus the logo's colours (`quantize`), or RGBA
+/// when the background is transparent.
 pub fn render_png(matrix: &Matrix, options: &QrOptions) -> Result<Vec<u8>, QrError> {
     let raster = rasterize(matrix, options)?;
     let (fg, bg) = (options.fg(), options.bg());
@@ -29,15 +33,18 @@ pub fn render_png(matrix: &Matrix, options: &QrOptions) -> Result<Vec<u8>, QrErr
         ..
     } = raster.layout;
     if let Some(logo) = &raster.composition.logo {
-        let rgba = composite(&raster, logo, fg, bg, transparent);
-        let color = if transparent {
-            png::ColorType::Rgba
-        } else {
-            png::ColorType::Rgb
-        };
-        return write_png(options, width_px, height_px, &rgba, |e| {
-            e.set_color(color);
+        if transparent {
+            let rgba = rgba_with_logo(&raster, logo, fg);
+            return write_png(options, width_px, height_px, &rgba, |e| {
+                e.set_color(png::ColorType::Rgba);
+                e.set_depth(png::BitDepth::Eight);
+            });
+        }
+        let (indices, palette) = indexed_with_logo(&raster, logo, fg, bg);
+        return write_png(options, width_px, height_px, &indices, |e| {
+            e.set_color(png::ColorType::Indexed);
             e.set_depth(png::BitDepth::Eight);
+            e.set_palette(palette);
         });
     }
     let two_level = raster.composition.frame.is_none();
@@ -77,6 +84,21 @@ pub fn render_png(matrix: &Matrix, options: &QrOptions) -> Result<Vec<u8>, QrErr
     })
 }
 
+/// The nearest of 16 levels for each ink value.
+const LEVEL_OF_INK: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut ink = 0;
+    while ink < 256 {
+        // In a const block an out-of-range index fails the build, not a run.
+        #[allow(clippy::indexing_slicing)]
+        {
+            table[ink] = ((ink * 15 + 127) / 255) as u8;
+        }
+        ink += 1;
+    }
+    table
+};
+
 /// Packs ink levels into `depth`-bit palette indices (MSB first); `invert`
 /// for 1-bit greyscale, where 0 is black.
 fn pack(pixels: &[u8], width: usize, depth: usize, invert: bool) -> Vec<u8> {
@@ -84,23 +106,36 @@ fn pack(pixels: &[u8], width: usize, depth: usize, invert: bool) -> Vec<u8> {
     let shift = 8 - depth as u32;
     let row_bytes = width.div_ceil(per_byte);
     let mut packed = Vec::with_capacity(row_bytes * (pixels.len() / width.max(1)));
+    let flip = if invert { 0xFF } else { 0 };
     for row in pixels.chunks(width.max(1)) {
+        if depth == 1 {
+            // Eight pixels at a time: each byte's top bit (ink ≥ half)
+            // gathered into one byte by a multiply, MSB first.
+            let mut groups = row.chunks_exact(8);
+            for group in &mut groups {
+                let word = u64::from_be_bytes(group.try_into().unwrap_or([0; 8]));
+                let bits = ((word & 0x8080_8080_8080_8080).wrapping_mul(0x0002_0408_1020_4081)
+                    >> 56) as u8;
+                packed.push(bits ^ flip);
+            }
+            let rest = groups.remainder();
+            if !rest.is_empty() {
+                let byte = rest
+                    .iter()
+                    .enumerate()
+                    .fold(0u8, |b, (i, &p)| b | (p >> 7) << (7 - i));
+                // Padding bits past the row end are ignored by decoders.
+                packed.push(byte ^ flip);
+            }
+            continue;
+        }
         for group in row.chunks(per_byte) {
             let mut byte = 0u8;
             for (i, &p) in group.iter().enumerate() {
-                // 1 bit: ink ≥ half; 4 bits: the nearest of 16 levels.
-                let level = if depth == 1 {
-                    p >> 7
-                } else {
-                    ((u16::from(p) * 15 + 127) / 255) as u8
-                };
+                let level = LEVEL_OF_INK.get(usize::from(p)).copied().unwrap_or(0);
                 byte |= level << (shift as usize - i * depth);
             }
-            if invert {
-                // Padding bits past the row end are ignored by decoders.
-                byte = !byte;
-            }
-            packed.push(byte);
+            packed.push(byte ^ flip);
         }
     }
     packed
@@ -115,58 +150,113 @@ fn blend(bg: HexColor, fg: HexColor, t: f64) -> HexColor {
     }
 }
 
-/// The ink canvas in colour with the logo placed over it: RGB, or RGBA with
-/// a transparent background.
-fn composite(
-    raster: &Raster,
-    logo: &LogoPlacement,
-    fg: HexColor,
-    bg: HexColor,
-    transparent: bool,
-) -> Vec<u8> {
-    let channels = if transparent { 4 } else { 3 };
-    let mut out = Vec::with_capacity(raster.pixels.len() * channels);
-    for &ink in &raster.pixels {
-        let t = f64::from(ink) / f64::from(INK);
-        if transparent {
-            out.extend_from_slice(&[fg.r, fg.g, fg.b, ink]);
-        } else {
-            let c = blend(bg, fg, t);
-            out.extend_from_slice(&[c.r, c.g, c.b]);
-        }
-    }
+/// The logo resampled to its pixel box, and where that box starts.
+fn placed_logo(raster: &Raster, logo: &LogoPlacement) -> Option<(usize, usize, Rgba8Image)> {
     let layout = raster.layout;
     let (x0, y0) = (
-        layout.px(logo.image.x).round(),
-        layout.px(logo.image.y).round(),
+        layout.px(logo.image.x).round().max(0.0) as usize,
+        layout.px(logo.image.y).round().max(0.0) as usize,
     );
     let (w, h) = (
         (logo.image.w * layout.scale as f64).round().max(1.0) as u32,
         (logo.image.h * layout.scale as f64).round().max(1.0) as u32,
     );
-    let Some(scaled) = logo.logo.image().resized(w, h) else {
-        return out;
+    let scaled = logo.logo.at_least(w, h).resized(w, h)?;
+    Some((x0, y0, scaled))
+}
+
+/// Each logo pixel inside the canvas: its canvas index and RGBA.
+fn logo_pixels(raster: &Raster, logo: &LogoPlacement) -> Vec<(usize, [u8; 4])> {
+    let Some((x0, y0, scaled)) = placed_logo(raster, logo) else {
+        return Vec::new();
     };
-    let (x0, y0) = (x0 as usize, y0 as usize);
-    for (row, src_row) in scaled.data().chunks(w as usize * 4).enumerate() {
+    let Layout {
+        width_px,
+        height_px,
+        ..
+    } = raster.layout;
+    let row_len = scaled.width() as usize * 4;
+    let mut out = Vec::with_capacity(scaled.data().len() / 4);
+    for (row, src_row) in scaled.data().chunks(row_len.max(1)).enumerate() {
         for (col, src) in src_row.chunks_exact(4).enumerate() {
             let (x, y) = (x0 + col, y0 + row);
-            if x >= layout.width_px || y >= layout.height_px {
-                continue;
+            if let (true, &[r, g, b, a]) = (x < width_px && y < height_px, src) {
+                out.push((y * width_px + x, [r, g, b, a]));
             }
-            let i = (y * layout.width_px + x) * channels;
-            let (Some(dst), &[r, g, b, a]) = (out.get_mut(i..i + channels), src) else {
-                continue;
-            };
-            let a = u16::from(a);
-            let over =
-                |s: u8, d: u8| ((u16::from(s) * a + u16::from(d) * (255 - a) + 127) / 255) as u8;
-            for (d, s) in dst.iter_mut().zip([r, g, b]) {
-                *d = over(s, *d);
-            }
-            if let Some(d) = dst.get_mut(3) {
-                *d = (a + u16::from(*d) * (255 - a) / 255) as u8;
-            }
+        }
+    }
+    out
+}
+
+/// `src` over `dst` with alpha `a`.
+fn over(src: u8, dst: u8, a: u8) -> u8 {
+    let a = u16::from(a);
+    ((u16::from(src) * a + u16::from(dst) * (255 - a) + 127) / 255) as u8
+}
+
+/// Opaque background: 8-bit palette indices — the 16 ink levels, then the
+/// logo's colours (composited over the canvas, at most 240 of them).
+fn indexed_with_logo(
+    raster: &Raster,
+    logo: &LogoPlacement,
+    fg: HexColor,
+    bg: HexColor,
+) -> (Vec<u8>, Vec<u8>) {
+    let levels: Vec<HexColor> = (0..16)
+        .map(|i| blend(bg, fg, f64::from(i) / 15.0))
+        .collect();
+    let mut indices: Vec<u8> = raster
+        .pixels
+        .iter()
+        .map(|&ink| LEVEL_OF_INK.get(usize::from(ink)).copied().unwrap_or(0))
+        .collect();
+    let placed = logo_pixels(raster, logo);
+    let colours: Vec<[u8; 3]> = placed
+        .iter()
+        .map(|&(at, [r, g, b, a])| {
+            let under = indices
+                .get(at)
+                .and_then(|&l| levels.get(usize::from(l)))
+                .copied()
+                .unwrap_or(bg);
+            [
+                over(r, under.r, a),
+                over(g, under.g, a),
+                over(b, under.b, a),
+            ]
+        })
+        .collect();
+    let quantized = quantize(&colours, 256 - levels.len());
+    for (&(at, _), &q) in placed.iter().zip(&quantized.indices) {
+        if let Some(slot) = indices.get_mut(at) {
+            *slot = q + levels.len() as u8;
+        }
+    }
+    let mut palette = Vec::with_capacity(256 * 3);
+    for c in &levels {
+        palette.extend_from_slice(&[c.r, c.g, c.b]);
+    }
+    for c in &quantized.palette {
+        palette.extend_from_slice(c);
+    }
+    (indices, palette)
+}
+
+/// Transparent background: RGBA, the ink levels as fg at their opacity
+/// and the logo composited over them.
+fn rgba_with_logo(raster: &Raster, logo: &LogoPlacement, fg: HexColor) -> Vec<u8> {
+    let mut out = vec![0u8; raster.pixels.len() * 4];
+    for (dst, &ink) in out.chunks_exact_mut(4).zip(&raster.pixels) {
+        dst.copy_from_slice(&[fg.r, fg.g, fg.b, ink]);
+    }
+    for (at, [r, g, b, a]) in logo_pixels(raster, logo) {
+        if let Some(&mut [ref mut dr, ref mut dg, ref mut db, ref mut da]) =
+            out.get_mut(at * 4..at * 4 + 4)
+        {
+            *dr = over(r, *dr, a);
+            *dg = over(g, *dg, a);
+            *db = over(b, *db, a);
+            *da = (u16::from(a) + u16::from(*da) * (255 - u16::from(a)) / 255) as u8;
         }
     }
     out

@@ -210,21 +210,25 @@ fn draw_frame(pixels: &mut [u8], layout: &Layout, frame: &FrameParts, compositio
     let code = composition.code;
     let (cx0, cy0) = (layout.px(code.x), layout.px(code.y));
     let (cx1, cy1) = (layout.px(code.x + code.w), layout.px(code.y + code.h));
+    // Per row: the span inside the rounded outline (circle maths only in
+    // the corner rows), then the code's window cleared — spans, not pixels.
     for (y, row) in pixels.chunks_mut(width.max(1)).enumerate() {
         let v = y as f64 + 0.5;
         if v < y0 || v > y1 {
             continue;
         }
-        for (x, p) in row.iter_mut().enumerate() {
-            let u = x as f64 + 0.5;
-            if u < x0 || u > x1 {
-                continue;
-            }
-            let in_window = u > cx0 && u < cx1 && v > cy0 && v < cy1;
-            let dx = (x0 + r - u).max(u - (x1 - r)).max(0.0);
-            let dy = (y0 + r - v).max(v - (y1 - r)).max(0.0);
-            if !in_window && dx.hypot(dy) <= r {
-                *p = INK;
+        let dy = (y0 + r - v).max(v - (y1 - r)).max(0.0);
+        let inset = r - (r * r - dy * dy).max(0.0).sqrt();
+        let first = (x0 + inset - 0.5).ceil().max(0.0) as usize;
+        let end = ((x1 - inset - 0.5).floor() + 1.0).max(0.0) as usize;
+        if let Some(span) = row.get_mut(first..end.min(width)) {
+            span.fill(INK);
+        }
+        if v > cy0 && v < cy1 {
+            let first = (cx0 - 0.5).floor().max(0.0) as usize + 1;
+            let end = ((cx1 - 0.5).ceil().max(0.0) as usize).min(width);
+            if let Some(span) = row.get_mut(first.min(end)..end) {
+                span.fill(0);
             }
         }
     }

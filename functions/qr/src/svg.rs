@@ -200,7 +200,10 @@ pub(crate) fn encode_png(image: &Rgba8Image) -> Option<Vec<u8>> {
     let mut encoder = png::Encoder::new(&mut out, image.width(), image.height());
     encoder.set_color(png::ColorType::Rgba);
     encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Balanced);
+    // Fast, like every PNG we write: the embedded logo is small, and the
+    // balanced level's adaptive filtering cost more than the whole code.
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::Filter::Up);
     let mut writer = encoder.write_header().ok()?;
     writer.write_image_data(image.data()).ok()?;
     writer.finish().ok()?;
