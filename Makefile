@@ -4,7 +4,7 @@ SHELL := /usr/bin/env bash
 CARGO ?= cargo
 SHARED := scanly-shared
 
-.PHONY: api help test fmt fmt-check lint unit wasm edge edge-tools edge-dry-run aws-tools infra-lint lambda bench bench-edge dev setup
+.PHONY: api help test fmt fmt-check lint unit wasm edge edge-tools edge-dry-run aws-tools infra-lint lambda bench bench-edge bench-qr dev setup
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ bench: setup ## Criterion benchmarks of the domain core, summarised for BENCHMAR
 
 bench-edge: setup edge-tools ## The Worker vs a minimal JS Worker under wrk, in workerd
 	bash tests/bench/edge.sh
+
+bench-qr: setup edge-tools ## QR renderers side by side (ours, qrcode crate, fast_qr, npm qrcode, segno), every output decoded
+	bash tests/bench/qr.sh
 
 api: ## Run the management API locally on :8788 (embedded store)
 	bash scripts/api-local.sh

@@ -53,9 +53,6 @@ fn plain_params(url: &str) -> QrParams {
 
 /// Ours, styled: what a designed code costs.
 ///
-/// TODO(logo+frame): add the logo and the frame here once `QrParams` has
-/// them; the row is called "styled" in the report and stays comparable.
-/// Today: rounded modules and rounded eyes only.
 /// The print studio's full look: a logo (decoded once, as the API decodes
 /// an upload once per request), rounded modules and a framed caption. Eyes
 /// stay square: with a logo the code is at EC H, and the 200-character

@@ -54,7 +54,7 @@ pub fn scene(matrix: &Matrix, options: &QrOptions) -> Result<Scene, QrError> {
         );
         let image = logo.logo.at_least(w, h);
         let image = if image.width() > w && image.height() > h {
-            image.resized(w, h).map_or(image, std::sync::Arc::new)
+            logo.logo.fitted(w, h).unwrap_or(image)
         } else {
             image
         };

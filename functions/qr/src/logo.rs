@@ -6,7 +6,7 @@
 //! the file and the decoded image are size-limited before any large
 //! allocation, and an SVG may not fetch anything (no files, no URLs).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use image::ImageDecoder;
 use sha2::{Digest, Sha256};
@@ -63,15 +63,33 @@ impl LogoFormat {
 /// A decoded logo: straight (not premultiplied) RGBA, row-major, and the
 /// SHA-256 of the file it came from (part of every cache key and ETag, so a
 /// re-uploaded logo never serves a stale image). Cheap to clone.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Logo {
     image: Arc<Rgba8Image>,
     /// The image halved again and again (down to `MIN_LEVEL_PX`), made once
     /// at decode: a render resamples from the smallest level at least as
     /// large as it needs, so its cost follows the output, not the upload.
     levels: Vec<Arc<Rgba8Image>>,
+    /// The last few exact sizes asked for (`fitted`): a batch renders one
+    /// logo at one size hundreds of times. Shared by clones.
+    fitted: Arc<Mutex<FittedSizes>>,
     digest: [u8; 32],
 }
+
+/// Logos are the same when their files are (the cache is not content).
+impl PartialEq for Logo {
+    fn eq(&self, other: &Self) -> bool {
+        self.digest == other.digest
+    }
+}
+
+impl Eq for Logo {}
+
+/// Recently resampled sizes, oldest first.
+type FittedSizes = Vec<((u32, u32), Arc<Rgba8Image>)>;
+
+/// How many resampled sizes a logo keeps.
+const FITTED_KEPT: usize = 4;
 
 /// The smallest pre-scaled level kept.
 const MIN_LEVEL_PX: u32 = 32;
@@ -103,6 +121,7 @@ impl Logo {
         Ok(Self {
             image: Arc::new(image),
             levels,
+            fitted: Arc::default(),
             digest: Sha256::digest(bytes).into(),
         })
     }
@@ -113,6 +132,25 @@ impl Logo {
 
     pub fn shared(&self) -> Arc<Rgba8Image> {
         Arc::clone(&self.image)
+    }
+
+    /// The logo resampled to exactly `w` × `h`, from the cache when this
+    /// size was asked for recently.
+    pub fn fitted(&self, w: u32, h: u32) -> Option<Arc<Rgba8Image>> {
+        let key = (w.max(1), h.max(1));
+        if let Ok(cache) = self.fitted.lock()
+            && let Some((_, image)) = cache.iter().find(|(k, _)| *k == key)
+        {
+            return Some(Arc::clone(image));
+        }
+        let image = Arc::new(self.at_least(key.0, key.1).resized(key.0, key.1)?);
+        if let Ok(mut cache) = self.fitted.lock() {
+            if cache.len() >= FITTED_KEPT {
+                cache.remove(0);
+            }
+            cache.push((key, Arc::clone(&image)));
+        }
+        Some(image)
     }
 
     /// The smallest pre-scaled copy at least `w` × `h` pixels (the full
@@ -202,27 +240,49 @@ impl Rgba8Image {
     /// averaging, so transparent pixels do not darken edges). Used once per
     /// render for the logo's pixel box.
     pub fn resized(&self, w: u32, h: u32) -> Option<Rgba8Image> {
-        let (w, h) = (w.max(1), h.max(1));
-        let mut data = Vec::with_capacity((w * h * 4) as usize);
-        let (sw, sh) = (self.width().max(1), self.height().max(1));
-        let source = self.data();
+        let (w, h) = (w.max(1) as usize, h.max(1) as usize);
+        let (sw, sh) = (self.width().max(1) as usize, self.height().max(1) as usize);
+        // Source span [start, end) of each target column / row.
+        let span = |i: usize, n: usize, source: usize| {
+            let start = i * source / n;
+            (
+                start,
+                ((i + 1) * source).div_ceil(n).clamp(start + 1, source),
+            )
+        };
+        let columns: Vec<(usize, usize)> = (0..w).map(|x| span(x, w, sw)).collect();
+        // Separable: each source row summed into target columns once
+        // (premultiplied), then rows summed per target row.
+        let mut row_sums = vec![[0u64; 4]; sh * w];
+        for (sums, source_row) in row_sums
+            .chunks_exact_mut(w)
+            .zip(self.data().chunks_exact(sw * 4))
+        {
+            for (sum, &(x0, x1)) in sums.iter_mut().zip(&columns) {
+                for pixel in source_row
+                    .get(x0 * 4..x1 * 4)
+                    .unwrap_or_default()
+                    .chunks_exact(4)
+                {
+                    if let &[r, g, b, a] = pixel {
+                        let a = u64::from(a);
+                        sum[0] += u64::from(r) * a;
+                        sum[1] += u64::from(g) * a;
+                        sum[2] += u64::from(b) * a;
+                        sum[3] += a;
+                    }
+                }
+            }
+        }
+        let mut data = Vec::with_capacity(w * h * 4);
         for y in 0..h {
-            let y0 = (y * sh / h) as usize;
-            let y1 = (((y + 1) * sh).div_ceil(h) as usize).clamp(y0 + 1, sh as usize);
-            for x in 0..w {
-                let x0 = (x * sw / w) as usize;
-                let x1 = (((x + 1) * sw).div_ceil(w) as usize).clamp(x0 + 1, sw as usize);
+            let (y0, y1) = span(y, h, sh);
+            for (x, &(x0, x1)) in columns.iter().enumerate() {
                 let mut acc = [0u64; 4];
                 for sy in y0..y1 {
-                    let row = sy * sw as usize * 4;
-                    for sx in x0..x1 {
-                        let i = row + sx * 4;
-                        if let Some(&[r, g, b, a]) = source.get(i..i + 4) {
-                            let a = u64::from(a);
-                            acc[0] += u64::from(r) * a;
-                            acc[1] += u64::from(g) * a;
-                            acc[2] += u64::from(b) * a;
-                            acc[3] += a;
+                    if let Some(sum) = row_sums.get(sy * w + x) {
+                        for (a, s) in acc.iter_mut().zip(sum) {
+                            *a += s;
                         }
                     }
                 }
@@ -238,7 +298,7 @@ impl Rgba8Image {
             }
         }
         // Exactly w × h × 4 bytes by construction.
-        Rgba8Image::new(w, h, data)
+        Rgba8Image::new(u32::try_from(w).ok()?, u32::try_from(h).ok()?, data)
     }
 }
 

@@ -151,7 +151,10 @@ fn blend(bg: HexColor, fg: HexColor, t: f64) -> HexColor {
 }
 
 /// The logo resampled to its pixel box, and where that box starts.
-fn placed_logo(raster: &Raster, logo: &LogoPlacement) -> Option<(usize, usize, Rgba8Image)> {
+fn placed_logo(
+    raster: &Raster,
+    logo: &LogoPlacement,
+) -> Option<(usize, usize, std::sync::Arc<Rgba8Image>)> {
     let layout = raster.layout;
     let (x0, y0) = (
         layout.px(logo.image.x).round().max(0.0) as usize,
@@ -161,7 +164,7 @@ fn placed_logo(raster: &Raster, logo: &LogoPlacement) -> Option<(usize, usize, R
         (logo.image.w * layout.scale as f64).round().max(1.0) as u32,
         (logo.image.h * layout.scale as f64).round().max(1.0) as u32,
     );
-    let scaled = logo.logo.at_least(w, h).resized(w, h)?;
+    let scaled = logo.logo.fitted(w, h)?;
     Some((x0, y0, scaled))
 }
 
