@@ -51,7 +51,7 @@ impl LogoFormat {
         (text.starts_with('<') && text.contains("<svg")).then_some(Self::Svg)
     }
 
-    pub fn media_type(self) -> &'static str {
+    pub const fn media_type(self) -> &'static str {
         match self {
             Self::Png => "image/png",
             Self::Jpeg => "image/jpeg",

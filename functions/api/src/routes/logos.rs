@@ -27,18 +27,25 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::AppState;
+use scanly_qr::logo::LogoFormat;
+
 use crate::auth::Scope;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Caller, MAX_BODY_BYTES, ValidJson};
 use crate::objects::{LogoId, ObjectKey, ObjectPrefix, ObjectStore, SignedUpload, StoredObject};
 use crate::routes::links::rfc3339;
 
-/// The largest logo (512 KiB): a logo covers a small share of a QR code,
-/// so anything bigger is an unscaled photo, not a logo.
-pub const MAX_LOGO_BYTES: u64 = 512 * 1024;
+/// The largest logo the renderer accepts (512 KiB), as the upload limit:
+/// a logo covers a small share of a QR code, so anything bigger is an
+/// unscaled photo, not a logo.
+pub const MAX_LOGO_BYTES: u64 = scanly_qr::logo::MAX_LOGO_BYTES as u64;
 
-/// The content types a logo may have.
-pub const LOGO_CONTENT_TYPES: [&str; 3] = ["image/png", "image/jpeg", "image/svg+xml"];
+/// The content types a logo may have: the formats the renderer reads.
+pub const LOGO_CONTENT_TYPES: [&str; 3] = [
+    LogoFormat::Png.media_type(),
+    LogoFormat::Jpeg.media_type(),
+    LogoFormat::Svg.media_type(),
+];
 
 /// How long an upload URL is valid.
 pub const UPLOAD_EXPIRES_IN: Duration = Duration::from_secs(15 * 60);
