@@ -13,8 +13,8 @@
 # Every implementation writes one output per URL, and every output is then
 # decoded back with rqrr (functions/qr/examples/decode_dir.rs) and compared
 # with its URL; the run fails if one does not match. The Node and Python
-# packages are pinned and installed under ~/.cache/scanly-tools the first
-# time. Knobs: SCANLY_BENCH_SECONDS (3 per measurement), SCANLY_BENCH_WARMUP
+# packages are pinned (qrcode's own dependencies follow its ranges) and
+# installed under $SCANLY_TOOLS (~/.cache/scanly-tools) the first time. Knobs: SCANLY_BENCH_SECONDS (3 per measurement), SCANLY_BENCH_WARMUP
 # (1). Prints a Markdown table, also saved to target/bench/qr.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,7 +25,7 @@ warmup=${SCANLY_BENCH_WARMUP:-1}
 urls=tests/bench/qr/urls.txt
 out=target/bench/qr/out
 results=target/bench/qr/results.txt
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/scanly-tools
+cache=${SCANLY_TOOLS:-$HOME/.cache/scanly-tools}
 SEGNO_VERSION=1.6.6
 log() { echo "bench/qr: $*" >&2; }
 
@@ -33,15 +33,18 @@ rm -rf "$out" && mkdir -p "$out" && : > "$results"
 
 eval "$(bash scripts/edge-tools.sh)"   # Node 22 on PATH
 node_dir=$cache/npm-qrcode-$(sha256sum tests/bench/qr/package.json | cut -c1-12)
-if [[ ! -d $node_dir/node_modules/qrcode ]]; then
+# A stamp written last marks a finished install, so an interrupted one is
+# redone rather than trusted.
+if [[ ! -f $node_dir/.scanly-installed ]]; then
   log "installing npm qrcode into $node_dir"
-  mkdir -p "$node_dir" && cp tests/bench/qr/package.json "$node_dir/"
-  (cd "$node_dir" && npm install --no-audit --no-fund --silent >&2)
+  rm -rf "$node_dir" && mkdir -p "$node_dir" && cp tests/bench/qr/package.json "$node_dir/"
+  (cd "$node_dir" && npm install --no-audit --no-fund --silent >&2) && touch "$node_dir/.scanly-installed"
 fi
 py_dir=$cache/py-segno-$SEGNO_VERSION
-if [[ ! -x $py_dir/bin/python ]]; then
+if [[ ! -f $py_dir/.scanly-installed ]]; then
   log "installing segno $SEGNO_VERSION into $py_dir"
-  python3 -m venv "$py_dir" && "$py_dir/bin/pip" install -q "segno==$SEGNO_VERSION" >&2
+  rm -rf "$py_dir" && python3 -m venv "$py_dir" \
+    && "$py_dir/bin/pip" install -q "segno==$SEGNO_VERSION" >&2 && touch "$py_dir/.scanly-installed"
 fi
 
 log "building the Rust side (release)"

@@ -29,14 +29,7 @@ pub fn render_svg(matrix: &Matrix, options: &QrOptions) -> Result<String, QrErro
 /// is set only when every fill has straight horizontal and vertical edges
 /// (square modules and eyes), where it avoids anti-aliasing seams.
 pub fn render_svg_scene(scene: &Scene, width_px: u32) -> String {
-    let segments: usize = scene
-        .items
-        .iter()
-        .map(|item| match item {
-            Item::Fill { path, .. } => path.segments().len(),
-            Item::Image { .. } => 0,
-        })
-        .sum();
+    let segments = scene.segment_count();
     let mut svg: Vec<u8> = Vec::with_capacity(segments * 14 + 320);
     let has_image = scene
         .items

@@ -92,14 +92,7 @@ pub fn render_pdf(scene: &Scene, width: PhysicalSize) -> Vec<u8> {
 
 /// The page's drawing operators, uncompressed.
 fn content_stream(scene: &Scene, page: &Page) -> Vec<u8> {
-    let segments: usize = scene
-        .items
-        .iter()
-        .map(|item| match item {
-            Item::Fill { path, .. } => path.segments().len(),
-            Item::Image { .. } => 0,
-        })
-        .sum();
+    let segments = scene.segment_count();
     let mut c: Vec<u8> = Vec::with_capacity(segments * 20 + 256);
     // Scene units to points, y flipped: (x, y) ↦ (s·x, H − s·y).
     c.put("q\n");

@@ -205,6 +205,17 @@ impl Scene {
         self
     }
 
+    /// How many path segments the fills hold (to size output buffers).
+    pub fn segment_count(&self) -> usize {
+        self.items
+            .iter()
+            .map(|item| match item {
+                Item::Fill { path, .. } => path.segments().len(),
+                Item::Image { .. } => 0,
+            })
+            .sum()
+    }
+
     /// Whether every fill is made of horizontal and vertical edges only,
     /// so SVG may ask for `crispEdges` (no anti-aliasing seams).
     pub fn is_axis_aligned(&self) -> bool {

@@ -37,21 +37,8 @@ pub fn decode_png(png: &[u8], ground: [u8; 3]) -> Vec<Vec<u8>> {
 
 /// Rasterises an SVG with resvg at its own width/height, then decodes it.
 pub fn decode_svg(svg: &str, ground: [u8; 3]) -> Vec<Vec<u8>> {
-    use resvg::{tiny_skia, usvg};
-    let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap();
-    let size = tree.size().to_int_size();
-    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).unwrap();
-    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    // tiny-skia stores premultiplied RGBA; demultiply for compositing.
-    let rgba: Vec<u8> = pixmap
-        .pixels()
-        .iter()
-        .flat_map(|p| {
-            let c = p.demultiply();
-            [c.red(), c.green(), c.blue(), c.alpha()]
-        })
-        .collect();
-    decode_rgba(size.width(), size.height(), &rgba, ground)
+    let img = rasterize_svg(svg);
+    decode_rgba(img.width(), img.height(), img.as_raw(), ground)
 }
 
 pub fn ground(options: &QrOptions) -> [u8; 3] {
