@@ -318,7 +318,7 @@ impl TestApp {
             request = request.header(name.as_str(), value.as_str().unwrap());
         }
         let stored = self.raw(request.body(Body::from(bytes)).unwrap()).await;
-        assert!(stored.status.is_success(), "{}", stored.body);
+        assert_eq!(stored.status, StatusCode::OK, "{}", stored.body);
         created.body["id"].as_str().unwrap().to_owned()
     }
 }

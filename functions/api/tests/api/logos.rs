@@ -524,19 +524,7 @@ async fn bad_requests_are_422s_naming_the_field() {
 async fn a_deleted_logo_is_gone() {
     let app = spawn_app().await;
     let rosa = app.sign_up("rosa@cafe.example").await;
-    let created = create_logo(
-        &app,
-        &rosa,
-        json!({"content_type": "image/png", "size_bytes": 4}),
-    )
-    .await;
-    let id = created.body["id"].as_str().unwrap().to_owned();
-    let (url, _, _) = upload_of(&created);
-    let headers = [("content-type", "image/png"), ("content-length", "4")];
-    assert_eq!(
-        put_upload(&app, &url, &headers, vec![7; 4]).await.status,
-        StatusCode::OK
-    );
+    let id = app.upload_logo(&rosa, "image/png", vec![7; 4]).await;
     let path = format!("/v1/logos/{id}");
     let deleted = app
         .call("DELETE", &path, Some(&rosa.access_token), None)
