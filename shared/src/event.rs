@@ -96,6 +96,10 @@ pub struct ScanEvent {
     /// Crawlers and link previews; kept for bot analytics, never counted as scans.
     pub bot: bool,
     pub visitor_hash: VisitorHash,
+    /// The link's scan limit when this scan was answered, so the pipeline
+    /// checks the limit only for links that have one. Absent when unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_scans: Option<u64>,
 }
 
 /// What the edge knows about a scan beyond the [`ScanContext`].
@@ -143,6 +147,7 @@ impl ScanEvent {
             source: edge.source,
             bot: scan.is_bot,
             visitor_hash: edge.visitor,
+            max_scans: record.max_scans,
         }
     }
 
@@ -289,6 +294,7 @@ mod tests {
             source: ScanSource::Qr,
             bot: false,
             visitor_hash: VisitorHash::compute(SECRET, NOW, "203.0.113.7", "Mozilla/5.0"),
+            max_scans: None,
         }
     }
 
@@ -380,6 +386,15 @@ mod tests {
             (event.source, event.bot, event.timestamp_ms),
             (ScanSource::Qr, false, NOW)
         );
+        assert_eq!(event.max_scans, None);
+        let limited = LinkRecord {
+            max_scans: Some(100),
+            ..record.clone()
+        };
+        let limited_event = ScanEvent::for_scan(&limited, &scan, Route::Default, edge);
+        assert_eq!(limited_event.max_scans, Some(100));
+        let json = serde_json::to_string(&limited_event).unwrap();
+        assert!(json.ends_with(",\"max_scans\":100}"), "{json}");
         let odd_colo = EdgeFacts {
             colo: Some("<script>"),
             ..edge

@@ -1,0 +1,1 @@
+//! Scanly's ingest function (see docs/analytics.md).

@@ -1,0 +1,1 @@
+//! Scanly's rollup function (see docs/analytics.md).
