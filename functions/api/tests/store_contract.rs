@@ -1,5 +1,5 @@
 //! One contract suite for the store ports (`Accounts`, `Sessions`, `Links`,
-//! `Outbox`, `Members`, `ApiKeys`, `Counters`), run against both adapters:
+//! `Outbox`, `Members`, `ApiKeys`, `Counters`, `Stats`), run against both adapters:
 //! the embedded `MemoryStore` always, and `DynamoStore` against DynamoDB
 //! Local, which this test starts itself (see `local` below). Each case is a
 //! function over `&dyn Store` (or `Arc<dyn Store>` for the few that share
@@ -32,8 +32,9 @@ use scanly_api::publish;
 use scanly_api::store::dynamo::DynamoStore;
 use scanly_api::store::memory::MemoryStore;
 use scanly_api::store::{
-    Accounts, ApiKeys, Counters, LinkPage, LinkQuery, MAX_JOBS_PER_WRITE, Members, Outbox,
-    Rotation, Sessions, Store, StoreError,
+    Accounts, ApiKeys, Counters, LinkPage, LinkQuery, MAX_JOBS_PER_WRITE, MAX_STATS_BYTES, Members,
+    Outbox, Rotation, STATS_HOURS, Sessions, Stats, StatsKey, StatsScope, Store, StoreError,
+    StoredStats,
 };
 use scanly_shared::ids::{LinkId, UserId, WorkspaceId};
 use scanly_shared::label::{Tag, Title};
@@ -102,6 +103,7 @@ fn link(workspace: &str, id: &str, code: &str, created_at: i64) -> Link {
         created_at,
         updated_at: created_at,
         version: 1,
+        scan_limit_reached: false,
         published_version: None,
     }
 }
@@ -1672,6 +1674,523 @@ async fn counters_concurrent_hits_sum_exactly(store: Arc<dyn Store>) {
     assert_eq!(store.hit("rl:ws:quiet", T0, MINUTE).await.unwrap(), 1);
 }
 
+// --- Stats -------------------------------------------------------------------
+
+/// The hour of `T0` (hours since the epoch).
+const H0: i64 = T0 / 3_600_000;
+const KB: usize = 1000;
+
+fn link_hour(workspace: &str, link: &str, hour: i64) -> StatsKey {
+    StatsKey {
+        workspace: ws(workspace),
+        scope: StatsScope::Link(lid(link)),
+        hour,
+    }
+}
+
+fn workspace_hour(workspace: &str, hour: i64) -> StatsKey {
+    StatsKey {
+        workspace: ws(workspace),
+        scope: StatsScope::Workspace,
+        hour,
+    }
+}
+
+/// `len` bytes that differ per `seed` and do not compress (a document is
+/// opaque to the store; nothing may depend on its content).
+fn doc(seed: u64, len: usize) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state.to_le_bytes()[0]
+        })
+        .collect()
+}
+
+fn stored(bytes: Vec<u8>, version: u64) -> Option<StoredStats> {
+    Some(StoredStats { bytes, version })
+}
+
+/// Writes `bytes` as the first version of `key`.
+async fn put_new(store: &dyn Store, key: &StatsKey, bytes: &[u8]) {
+    store.put_stats(key, bytes, 0).await.unwrap();
+}
+
+/// The hours `stats_range` returns, with their versions.
+fn hours_of(range: &[(i64, StoredStats)]) -> Vec<(i64, u64)> {
+    range.iter().map(|(h, s)| (*h, s.version)).collect()
+}
+
+async fn stats_absent_keys_are_none_in_order(store: &dyn Store) {
+    assert_eq!(store.stats(&[]).await.unwrap(), Vec::new());
+    let (a, b) = (
+        link_hour("ws_a", "lnk_1", H0),
+        workspace_hour("ws_a", H0 + 1),
+    );
+    put_new(store, &a, b"a").await;
+    put_new(store, &b, b"b").await;
+    let keys = [
+        link_hour("ws_a", "lnk_1", H0 - 1),
+        b.clone(),
+        link_hour("ws_a", "lnk_2", H0),
+        a.clone(),
+        workspace_hour("ws_a", H0),
+        link_hour("ws_b", "lnk_1", H0),
+    ];
+    assert_eq!(
+        store.stats(&keys).await.unwrap(),
+        vec![
+            None,
+            stored(b"b".to_vec(), 1),
+            None,
+            stored(b"a".to_vec(), 1),
+            None,
+            None
+        ]
+    );
+    // Hours no item can have are simply not there.
+    assert_eq!(
+        store
+            .stats(&[
+                link_hour("ws_a", "lnk_1", -1),
+                link_hour("ws_a", "lnk_1", i64::MAX)
+            ])
+            .await
+            .unwrap(),
+        vec![None, None]
+    );
+}
+
+async fn stats_first_write_wins_over_a_second_new_writer(store: &dyn Store) {
+    let key = link_hour("ws_a", "lnk_1", H0);
+    store.put_stats(&key, b"first", 0).await.unwrap();
+    assert_eq!(
+        store.put_stats(&key, b"second", 0).await,
+        Err(StoreError::VersionConflict { current: 1 })
+    );
+    assert_eq!(
+        store.stats(&[key]).await.unwrap(),
+        vec![stored(b"first".to_vec(), 1)]
+    );
+    // A writer that thinks an item exists when none does.
+    let absent = link_hour("ws_a", "lnk_1", H0 + 1);
+    assert_eq!(
+        store.put_stats(&absent, b"x", 3).await,
+        Err(StoreError::VersionConflict { current: 0 })
+    );
+    assert_eq!(store.stats(&[absent]).await.unwrap(), vec![None]);
+}
+
+async fn stats_version_advances_and_stale_writes_are_refused(store: &dyn Store) {
+    let key = workspace_hour("ws_a", H0);
+    for version in 0..5u64 {
+        let bytes = doc(version, 100 + version as usize);
+        store.put_stats(&key, &bytes, version).await.unwrap();
+        assert_eq!(
+            store.stats(std::slice::from_ref(&key)).await.unwrap(),
+            vec![stored(bytes, version + 1)]
+        );
+    }
+    // Behind or ahead of the stored version: refused, nothing written.
+    for expected in [0, 1, 4, 6, u64::MAX - 1] {
+        assert_eq!(
+            store.put_stats(&key, b"stale", expected).await,
+            Err(StoreError::VersionConflict { current: 5 }),
+            "expected {expected}"
+        );
+    }
+    assert_eq!(
+        store.stats(std::slice::from_ref(&key)).await.unwrap(),
+        vec![stored(doc(4, 104), 5)]
+    );
+    assert_eq!(
+        hours_of(
+            &store
+                .stats_range(&ws("ws_a"), &StatsScope::Workspace, H0, H0 + 1)
+                .await
+                .unwrap()
+        ),
+        [(H0, 5)]
+    );
+    // An empty document is a document.
+    store.put_stats(&key, b"", 5).await.unwrap();
+    assert_eq!(
+        store.stats(&[key]).await.unwrap(),
+        vec![stored(Vec::new(), 6)]
+    );
+}
+
+async fn stats_duplicate_keys_in_one_read(store: &dyn Store) {
+    let (a, b) = (
+        link_hour("ws_a", "lnk_1", H0),
+        link_hour("ws_a", "lnk_2", H0),
+    );
+    put_new(store, &a, &doc(1, 2 * KB)).await;
+    let absent = workspace_hour("ws_a", H0);
+    let keys = [a.clone(), absent.clone(), a.clone(), b.clone(), absent, a];
+    let found = store.stats(&keys).await.unwrap();
+    let a_doc = stored(doc(1, 2 * KB), 1);
+    assert_eq!(
+        found,
+        vec![a_doc.clone(), None, a_doc.clone(), None, None, a_doc]
+    );
+}
+
+/// More keys than one `BatchGetItem` takes, in no particular order, some
+/// absent, some twice.
+async fn stats_read_more_than_100_keys(store: &dyn Store) {
+    let mut keys = Vec::new();
+    for i in 0..130i64 {
+        let key = if i % 3 == 0 {
+            workspace_hour("ws_a", H0 + i)
+        } else {
+            link_hour("ws_a", &format!("lnk_{}", i % 7), H0 + i)
+        };
+        put_new(store, &key, &doc(i as u64, 64)).await;
+        keys.push((key, Some(i)));
+    }
+    for i in 0..100i64 {
+        keys.push((link_hour("ws_a", "lnk_absent", H0 + i), None));
+    }
+    // Shuffled deterministically, with duplicates spread over chunks.
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by_key(|&i| (i * 7919) % keys.len());
+    order.extend([0, 5, 129, 130, 0]);
+    let asked: Vec<StatsKey> = order.iter().map(|&i| keys[i].0.clone()).collect();
+    let expected: Vec<Option<StoredStats>> = order
+        .iter()
+        .map(|&i| keys[i].1.and_then(|seed| stored(doc(seed as u64, 64), 1)))
+        .collect();
+    assert_eq!(asked.len(), 235);
+    assert_eq!(store.stats(&asked).await.unwrap(), expected);
+}
+
+/// Documents as large as the rollup writes (~350 KB) and as large as a
+/// store takes round-trip; a larger one, or an hour no key can hold, is
+/// refused and nothing is written.
+async fn stats_large_documents_and_limits(store: &dyn Store) {
+    let key = link_hour("ws_a", "lnk_1", H0);
+    let big = doc(7, 350 * KB);
+    put_new(store, &key, &big).await;
+    assert_eq!(
+        store.stats(std::slice::from_ref(&key)).await.unwrap(),
+        vec![stored(big.clone(), 1)]
+    );
+    let largest = doc(8, MAX_STATS_BYTES);
+    // With the longest ids, the item is still within DynamoDB's 400 KiB.
+    let long = StatsKey {
+        workspace: ws(&"w".repeat(64)),
+        scope: StatsScope::Link(lid(&"l".repeat(64))),
+        hour: STATS_HOURS.end - 1,
+    };
+    put_new(store, &long, &largest).await;
+    store.put_stats(&key, &largest, 1).await.unwrap();
+    assert_eq!(
+        store.stats(&[key.clone(), long.clone()]).await.unwrap(),
+        vec![stored(largest.clone(), 2), stored(largest.clone(), 1)]
+    );
+    let range = store
+        .stats_range(&long.workspace, &long.scope, 0, i64::MAX)
+        .await
+        .unwrap();
+    assert_eq!(
+        range,
+        vec![(
+            long.hour,
+            StoredStats {
+                bytes: largest,
+                version: 1
+            }
+        )]
+    );
+
+    let too_big = doc(9, MAX_STATS_BYTES + 1);
+    assert!(matches!(
+        store.put_stats(&key, &too_big, 2).await,
+        Err(StoreError::Unavailable(_))
+    ));
+    for hour in [-1, STATS_HOURS.end, i64::MIN, i64::MAX] {
+        assert!(matches!(
+            store
+                .put_stats(&link_hour("ws_a", "lnk_1", hour), b"x", 0)
+                .await,
+            Err(StoreError::Unavailable(_))
+        ));
+    }
+    assert!(matches!(
+        store.put_stats(&key, b"x", u64::MAX).await,
+        Err(StoreError::Unavailable(_))
+    ));
+    assert_eq!(
+        hours_of(
+            &store
+                .stats_range(
+                    &ws("ws_a"),
+                    &StatsScope::Link(lid("lnk_1")),
+                    i64::MIN,
+                    i64::MAX
+                )
+                .await
+                .unwrap()
+        ),
+        [(H0, 2)]
+    );
+}
+
+/// A scope's hours within the range, ascending; never another scope's,
+/// another link's or another workspace's.
+async fn stats_range_is_the_scopes_hours_only(store: &dyn Store) {
+    let mine = StatsScope::Link(lid("lnk_1"));
+    // Written out of order, with neighbours in every direction.
+    for offset in [5, 0, 9, 2, 3, 10, 7, -1] {
+        put_new(
+            store,
+            &link_hour("ws_a", "lnk_1", H0 + offset),
+            &doc(offset as u64, 10),
+        )
+        .await;
+    }
+    for offset in 0..12 {
+        put_new(
+            store,
+            &link_hour("ws_a", "lnk_2", H0 + offset),
+            b"other link",
+        )
+        .await;
+        put_new(
+            store,
+            &link_hour("ws_a", "lnk_10", H0 + offset),
+            b"prefix link",
+        )
+        .await;
+        put_new(store, &workspace_hour("ws_a", H0 + offset), b"workspace").await;
+        // The same link id in another workspace.
+        put_new(store, &link_hour("ws_b", "lnk_1", H0 + offset), b"other ws").await;
+        put_new(
+            store,
+            &link_hour("ws_a1", "lnk_1", H0 + offset),
+            b"prefix ws",
+        )
+        .await;
+    }
+    // One more write moves a version, not the order.
+    store
+        .put_stats(&link_hour("ws_a", "lnk_1", H0 + 3), b"again", 1)
+        .await
+        .unwrap();
+
+    let ws_a = ws("ws_a");
+    let range = |from, to| store.stats_range(&ws_a, &mine, from, to);
+    let found = range(H0, H0 + 10).await.unwrap();
+    assert_eq!(
+        hours_of(&found),
+        [
+            (H0, 1),
+            (H0 + 2, 1),
+            (H0 + 3, 2),
+            (H0 + 5, 1),
+            (H0 + 7, 1),
+            (H0 + 9, 1)
+        ]
+    );
+    assert_eq!(found[0].1.bytes, doc(0, 10));
+    assert_eq!(found[2].1.bytes, b"again");
+    assert_eq!(found[5].1.bytes, doc(9, 10));
+    // The end is excluded, the start included.
+    assert_eq!(
+        hours_of(&range(H0 + 3, H0 + 5).await.unwrap()),
+        [(H0 + 3, 2)]
+    );
+    assert_eq!(hours_of(&range(H0 + 4, H0 + 5).await.unwrap()), []);
+    assert_eq!(
+        hours_of(&range(H0 - 1, H0 + 1).await.unwrap()),
+        [(H0 - 1, 1), (H0, 1)]
+    );
+    assert_eq!(hours_of(&range(i64::MIN, i64::MAX).await.unwrap()).len(), 8);
+    // Empty and inverted ranges.
+    assert!(range(H0, H0).await.unwrap().is_empty());
+    assert!(range(H0 + 10, H0).await.unwrap().is_empty());
+    assert!(range(-10, 0).await.unwrap().is_empty());
+    // Nothing of a link or workspace without stats.
+    assert!(
+        store
+            .stats_range(&ws("ws_c"), &mine, 0, i64::MAX)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .stats_range(&ws("ws_a"), &StatsScope::Link(lid("lnk_3")), 0, i64::MAX)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The other tenant sees its own only.
+    let theirs = store
+        .stats_range(&ws("ws_b"), &mine, 0, i64::MAX)
+        .await
+        .unwrap();
+    assert_eq!(theirs.len(), 12);
+    assert!(theirs.iter().all(|(_, s)| s.bytes == b"other ws"));
+}
+
+/// A link's hour and the workspace's same hour are two items, with their
+/// own versions.
+async fn stats_link_and_workspace_scopes_are_separate(store: &dyn Store) {
+    let (link, total) = (link_hour("ws_a", "lnk_1", H0), workspace_hour("ws_a", H0));
+    put_new(store, &link, b"link").await;
+    put_new(store, &total, b"total").await;
+    store.put_stats(&total, b"total 2", 1).await.unwrap();
+    assert_eq!(
+        store.put_stats(&link, b"link 2", 2).await,
+        Err(StoreError::VersionConflict { current: 1 })
+    );
+    assert_eq!(
+        store.stats(&[link.clone(), total.clone()]).await.unwrap(),
+        vec![stored(b"link".to_vec(), 1), stored(b"total 2".to_vec(), 2)]
+    );
+    let of = |scope: StatsScope| async move {
+        store
+            .stats_range(&ws("ws_a"), &scope, H0, H0 + 1)
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        of(StatsScope::Link(lid("lnk_1"))).await,
+        vec![(
+            H0,
+            StoredStats {
+                bytes: b"link".to_vec(),
+                version: 1
+            }
+        )]
+    );
+    assert_eq!(
+        of(StatsScope::Workspace).await,
+        vec![(
+            H0,
+            StoredStats {
+                bytes: b"total 2".to_vec(),
+                version: 2
+            }
+        )]
+    );
+}
+
+/// More than DynamoDB returns in one query page (1 MB).
+async fn stats_range_pages_past_one_megabyte(store: &dyn Store) {
+    let scope = StatsScope::Link(lid("lnk_1"));
+    for i in 0..5i64 {
+        put_new(
+            store,
+            &link_hour("ws_a", "lnk_1", H0 + 4 - i),
+            &doc(i as u64, 300 * KB),
+        )
+        .await;
+    }
+    let found = store
+        .stats_range(&ws("ws_a"), &scope, H0, H0 + 24)
+        .await
+        .unwrap();
+    assert_eq!(
+        hours_of(&found),
+        (0..5).map(|i| (H0 + i, 1)).collect::<Vec<_>>()
+    );
+    for (hour, stats) in &found {
+        assert_eq!(stats.bytes, doc((H0 + 4 - hour) as u64, 300 * KB));
+    }
+}
+
+/// More than DynamoDB returns in one `BatchGetItem` (16 MB): 50 documents
+/// of 350 KB in one read.
+async fn stats_read_past_sixteen_megabytes(store: &dyn Store) {
+    let keys: Vec<StatsKey> = (0..50)
+        .map(|i| link_hour("ws_a", &format!("lnk_{i}"), H0))
+        .collect();
+    for (i, key) in keys.iter().enumerate() {
+        put_new(store, key, &doc(i as u64, 350 * KB)).await;
+    }
+    let found = store.stats(&keys).await.unwrap();
+    assert_eq!(found.len(), 50);
+    for (i, stats) in found.into_iter().enumerate() {
+        assert_eq!(stats, stored(doc(i as u64, 350 * KB), 1), "key {i}");
+    }
+}
+
+/// Rollups racing on one item: each read-modify-write is conditioned on
+/// the version it read, so no increment is lost and each version is
+/// written once.
+async fn stats_concurrent_writers_lose_no_update(store: Arc<dyn Store>) {
+    const TASKS: u64 = 8;
+    const INCREMENTS: u64 = 5;
+    let key = link_hour("ws_a", "lnk_1", H0);
+
+    // Eight first writers: one wins.
+    let mut firsts = tokio::task::JoinSet::new();
+    for i in 0..TASKS {
+        let (store, key) = (Arc::clone(&store), key.clone());
+        firsts.spawn(async move {
+            store
+                .put_stats(&key, &0u64.to_le_bytes(), 0)
+                .await
+                .map(|()| i)
+        });
+    }
+    let results = firsts.join_all().await;
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert!(
+        results
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .all(|e| *e == StoreError::VersionConflict { current: 1 }),
+        "{results:?}"
+    );
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..TASKS {
+        let (store, key) = (Arc::clone(&store), key.clone());
+        tasks.spawn(async move {
+            let mut conflicts = 0;
+            for _ in 0..INCREMENTS {
+                loop {
+                    let read = store.stats(std::slice::from_ref(&key)).await.unwrap();
+                    let current = read[0].clone().unwrap();
+                    let count = u64::from_le_bytes(current.bytes.try_into().unwrap());
+                    match store
+                        .put_stats(&key, &(count + 1).to_le_bytes(), current.version)
+                        .await
+                    {
+                        Ok(()) => break,
+                        Err(StoreError::VersionConflict { current: now }) => {
+                            assert!(now > current.version, "{now} after {}", current.version);
+                            conflicts += 1;
+                        }
+                        Err(other) => panic!("{other}"),
+                    }
+                }
+            }
+            conflicts
+        });
+    }
+    tasks.join_all().await;
+    let last = store.stats(std::slice::from_ref(&key)).await.unwrap()[0]
+        .clone()
+        .unwrap();
+    assert_eq!(last.version, 1 + TASKS * INCREMENTS);
+    assert_eq!(
+        u64::from_le_bytes(last.bytes.try_into().unwrap()),
+        TASKS * INCREMENTS
+    );
+}
+
 // --- the two adapters ------------------------------------------------------
 
 macro_rules! contract {
@@ -1749,10 +2268,52 @@ contract!(
     members_workspaces_of_follows_membership,
     api_keys_lookup_list_and_delete,
     counters_count_per_key_and_window,
+    stats_absent_keys_are_none_in_order,
+    stats_first_write_wins_over_a_second_new_writer,
+    stats_version_advances_and_stale_writes_are_refused,
+    stats_duplicate_keys_in_one_read,
+    stats_read_more_than_100_keys,
+    stats_large_documents_and_limits,
+    stats_range_is_the_scopes_hours_only,
+    stats_link_and_workspace_scopes_are_separate,
+    stats_range_pages_past_one_megabyte,
+    stats_read_past_sixteen_megabytes,
     // Cases that share the store with spawned tasks (`Arc<dyn Store>`).
     ; shared:
     counters_concurrent_hits_sum_exactly,
+    stats_concurrent_writers_lose_no_update,
 );
+
+/// The rollup's benchmarks count its writes on the embedded store: only
+/// the writes it accepted.
+#[tokio::test]
+async fn memory_store_counts_accepted_stats_writes() {
+    let store = MemoryStore::new();
+    assert_eq!(store.stats_writes(), 0);
+    let key = link_hour("ws_a", "lnk_1", H0);
+    store.put_stats(&key, b"1", 0).await.unwrap();
+    store.put_stats(&key, b"2", 1).await.unwrap();
+    store
+        .put_stats(&workspace_hour("ws_a", H0), b"t", 0)
+        .await
+        .unwrap();
+    // Refused writes are not counted.
+    assert!(store.put_stats(&key, b"stale", 1).await.is_err());
+    assert!(
+        store
+            .put_stats(&link_hour("ws_a", "lnk_1", -1), b"x", 0)
+            .await
+            .is_err()
+    );
+    assert_eq!(store.stats_writes(), 3);
+    // Nor are reads.
+    store.stats(&[key.clone(), key]).await.unwrap();
+    store
+        .stats_range(&ws("ws_a"), &StatsScope::Workspace, 0, i64::MAX)
+        .await
+        .unwrap();
+    assert_eq!(store.stats_writes(), 3);
+}
 
 // --- DynamoDB only: the table's shape and its keys -------------------------
 
@@ -1829,6 +2390,8 @@ async fn dynamodb_tenant_items_are_keyed_by_workspace() {
         .await
         .unwrap();
     store.hit("rl:ws:ws_1", T0, MINUTE).await.unwrap();
+    put_new(&store, &link_hour("ws_1", "lnk_1", H0), b"link").await;
+    put_new(&store, &workspace_hour("ws_1", H0), b"workspace").await;
 
     let scanned = client.scan().table_name(&table).send().await.unwrap();
     let text =
@@ -1852,6 +2415,7 @@ async fn dynamodb_tenant_items_are_keyed_by_workspace() {
                 assert_eq!(pk, "APIKEY#abcdefgh");
                 assert_eq!(text(item, "workspace_id"), "ws_1");
             }
+            "stats" => assert!(pk.starts_with("WS#ws_1#STATS#"), "{item:?}"),
             "user" | "email" | "session" | "refresh" | "rate" => {
                 assert!(!pk.starts_with("WS#"));
             }
@@ -1874,6 +2438,8 @@ async fn dynamodb_tenant_items_are_keyed_by_workspace() {
             "rate",
             "refresh",
             "session",
+            "stats",
+            "stats",
             "user",
             "workspace"
         ]
@@ -2024,6 +2590,136 @@ async fn dynamodb_workspace_counts_its_owners() {
         store.role(&ws("ws_none"), &uid("usr_a")).await.unwrap(),
         None
     );
+}
+
+/// A stats item as docs/data-model.md describes it: its scope's partition,
+/// the hour as 10 digits, the document a Binary, the version a Number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dynamodb_stats_items_have_the_documented_shape() {
+    let Some((client, table)) = local::fresh_table("stats_shape").await else {
+        return;
+    };
+    let store = DynamoStore::new(client.clone(), table.clone());
+    let link_key = link_hour("ws_1", "lnk_1", H0);
+    put_new(&store, &link_key, b"link doc").await;
+    store.put_stats(&link_key, b"link doc 2", 1).await.unwrap();
+    put_new(&store, &workspace_hour("ws_1", 7), b"ws doc").await;
+
+    let scanned = client
+        .scan()
+        .table_name(&table)
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap();
+    let mut items: Vec<(String, String, Vec<u8>, String, String)> = scanned
+        .items()
+        .iter()
+        .map(|item| {
+            let mut names: Vec<&str> = item.keys().map(String::as_str).collect();
+            names.sort_unstable();
+            assert_eq!(names, ["doc", "entity", "pk", "sk", "version"]);
+            (
+                item["pk"].as_s().unwrap().clone(),
+                item["sk"].as_s().unwrap().clone(),
+                item["doc"].as_b().unwrap().as_ref().to_vec(),
+                item["version"].as_n().unwrap().clone(),
+                item["entity"].as_s().unwrap().clone(),
+            )
+        })
+        .collect();
+    items.sort();
+    let expected = |pk: &str, sk: &str, doc: &[u8], version: &str| {
+        (
+            pk.to_owned(),
+            sk.to_owned(),
+            doc.to_vec(),
+            version.to_owned(),
+            "stats".to_owned(),
+        )
+    };
+    assert_eq!(
+        items,
+        [
+            expected(
+                "WS#ws_1#STATS#LINK#lnk_1",
+                &format!("HOUR#{H0:010}"),
+                b"link doc 2",
+                "2"
+            ),
+            expected("WS#ws_1#STATS#WS", "HOUR#0000000007", b"ws doc", "1"),
+        ]
+    );
+}
+
+/// DynamoDB itself cuts these reads short — a query page at 1 MB, a
+/// `BatchGetItem` response at 16 MB — and the adapter (with its default
+/// page size, so only the size limits cut) still returns everything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dynamodb_stats_reads_follow_the_size_limits() {
+    let Some((client, table)) = local::fresh_table("stats_size_limits").await else {
+        return;
+    };
+    let store = DynamoStore::new(client.clone(), table.clone());
+    let keys: Vec<StatsKey> = (0..50)
+        .map(|i| link_hour("ws_a", "lnk_1", H0 + i))
+        .collect();
+    for (i, key) in keys.iter().enumerate() {
+        put_new(&store, key, &doc(i as u64, 350 * KB)).await;
+    }
+    let text = |v: &str| aws_sdk_dynamodb::types::AttributeValue::S(v.to_owned());
+
+    let page = client
+        .query()
+        .table_name(&table)
+        .key_condition_expression("#pk = :pk")
+        .expression_attribute_names("#pk", "pk")
+        .expression_attribute_values(":pk", text("WS#ws_a#STATS#LINK#lnk_1"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        page.items().len() < 5 && page.last_evaluated_key().is_some(),
+        "a query page holds {} documents of 350 KB",
+        page.items().len()
+    );
+    let range = store
+        .stats_range(&ws("ws_a"), &StatsScope::Link(lid("lnk_1")), H0, H0 + 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        hours_of(&range),
+        (0..50).map(|i| (H0 + i, 1)).collect::<Vec<_>>()
+    );
+
+    let request = aws_sdk_dynamodb::types::KeysAndAttributes::builder()
+        .set_keys(Some(
+            (0..50)
+                .map(|i| {
+                    std::collections::HashMap::from([
+                        ("pk".to_owned(), text("WS#ws_a#STATS#LINK#lnk_1")),
+                        ("sk".to_owned(), text(&format!("HOUR#{:010}", H0 + i))),
+                    ])
+                })
+                .collect(),
+        ))
+        .build()
+        .unwrap();
+    let batch = client
+        .batch_get_item()
+        .request_items(&table, request)
+        .send()
+        .await
+        .unwrap();
+    let unprocessed = batch
+        .unprocessed_keys()
+        .and_then(|u| u.get(&table))
+        .map_or(0, |k| k.keys().len());
+    assert!(unprocessed > 0, "one BatchGetItem returned 50 × 350 KB");
+    let found = store.stats(&keys).await.unwrap();
+    for (i, stats) in found.into_iter().enumerate() {
+        assert_eq!(stats, stored(doc(i as u64, 350 * KB), 1), "key {i}");
+    }
 }
 
 /// DynamoDB Local for this test binary: started once, on first use, and

@@ -2,6 +2,7 @@
 //! (no AWS needed) and the fast half of the contract suite.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
@@ -12,7 +13,8 @@ use scanly_shared::ids::{LinkId, UserId, WorkspaceId};
 
 use super::{
     Accounts, ApiKeys, Counters, LinkPage, LinkQuery, Links, Members, Outbox, Rotation, Sessions,
-    StoreError, check_jobs,
+    Stats, StatsKey, StatsScope, StoreError, StoredStats, check_jobs, next_stats_version,
+    stats_hours,
 };
 use crate::model::{ApiKeyRecord, Link, PublishJob, Role, Session, User, Workspace};
 
@@ -33,16 +35,26 @@ struct State {
     api_keys: HashMap<String, ApiKeyRecord>,
     /// rate-limit key → (window start, hits).
     windows: HashMap<String, (i64, u64)>,
+    /// Ordered by workspace, scope, hour: a scope's hours are one range.
+    stats: BTreeMap<StatsKey, StoredStats>,
 }
 
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     state: Mutex<State>,
+    /// `put_stats` calls that wrote (not the refused ones).
+    stats_writes: AtomicU64,
 }
 
 impl MemoryStore {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// How many stats writes (`put_stats`) this store accepted, for
+    /// counting the rollup's writes in tests and benchmarks.
+    pub fn stats_writes(&self) -> u64 {
+        self.stats_writes.load(Ordering::SeqCst)
     }
 
     fn state(&self) -> Result<MutexGuard<'_, State>, StoreError> {
@@ -487,5 +499,63 @@ impl Counters for MemoryStore {
         }
         entry.1 = entry.1.saturating_add(1);
         Ok(entry.1)
+    }
+}
+
+#[async_trait]
+impl Stats for MemoryStore {
+    async fn stats(&self, keys: &[StatsKey]) -> Result<Vec<Option<StoredStats>>, StoreError> {
+        let state = self.state()?;
+        Ok(keys
+            .iter()
+            .map(|key| state.stats.get(key).cloned())
+            .collect())
+    }
+
+    async fn put_stats(
+        &self,
+        key: &StatsKey,
+        bytes: &[u8],
+        expected_version: u64,
+    ) -> Result<(), StoreError> {
+        let version = next_stats_version(key, bytes, expected_version)?;
+        let mut state = self.state()?;
+        let current = state.stats.get(key).map_or(0, |stored| stored.version);
+        if current != expected_version {
+            return Err(StoreError::VersionConflict { current });
+        }
+        state.stats.insert(
+            key.clone(),
+            StoredStats {
+                bytes: bytes.to_vec(),
+                version,
+            },
+        );
+        self.stats_writes.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn stats_range(
+        &self,
+        workspace: &WorkspaceId,
+        scope: &StatsScope,
+        from_hour: i64,
+        to_hour: i64,
+    ) -> Result<Vec<(i64, StoredStats)>, StoreError> {
+        let hours = stats_hours(from_hour, to_hour);
+        if hours.is_empty() {
+            return Ok(Vec::new());
+        }
+        let at = |hour| StatsKey {
+            workspace: workspace.clone(),
+            scope: scope.clone(),
+            hour,
+        };
+        let state = self.state()?;
+        Ok(state
+            .stats
+            .range(at(hours.start)..at(hours.end))
+            .map(|(key, stored)| (key.hour, stored.clone()))
+            .collect())
     }
 }

@@ -212,6 +212,105 @@ pub trait ApiKeys: Send + Sync {
     async fn delete_api_key(&self, workspace: &WorkspaceId, id: &str) -> Result<bool, StoreError>;
 }
 
+/// Whose stats an item holds: one link's, or the workspace's per-link totals.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StatsScope {
+    Link(LinkId),
+    Workspace,
+}
+
+/// One hour of stats: hours since the Unix epoch (UTC).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StatsKey {
+    pub workspace: WorkspaceId,
+    pub scope: StatsScope,
+    pub hour: i64,
+}
+
+/// A stored stats document and its version (1 after the first write).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredStats {
+    pub bytes: Vec<u8>,
+    pub version: u64,
+}
+
+/// The hours a stats item can have: from the epoch to the last hour that
+/// fits the 10 digits of its sort key (a million years on). Nothing is
+/// stored outside; `stats` finds nothing there and `stats_range` ignores
+/// the part of a range outside.
+pub const STATS_HOURS: std::ops::Range<i64> = 0..10_000_000_000;
+
+/// The largest stats document (bytes) a store accepts: DynamoDB's item
+/// limit (400 KiB, 409,600 bytes, keys and attribute names included)
+/// less room for the keys of the longest ids. Both adapters refuse a larger
+/// one, and write nothing.
+pub const MAX_STATS_BYTES: usize = 400_000;
+
+/// Hourly stats documents (`docs/analytics.md`): written by the rollup
+/// with optimistic concurrency, read by it to modify, and by the analytics
+/// queries by range. The documents are opaque to the store
+/// (`scanly-analytics` encodes them).
+#[async_trait]
+pub trait Stats: Send + Sync {
+    /// The stored documents for `keys`, in the order of `keys` (`None`:
+    /// never written); a key may appear more than once. Strongly
+    /// consistent (the rollup reads to modify).
+    async fn stats(&self, keys: &[StatsKey]) -> Result<Vec<Option<StoredStats>>, StoreError>;
+    /// Stores `bytes` as version `expected_version + 1` if the stored
+    /// version is `expected_version` (0: not written yet); otherwise
+    /// `VersionConflict { current }` and nothing is written. A key outside
+    /// [`STATS_HOURS`] or a document over [`MAX_STATS_BYTES`] is refused
+    /// (`Unavailable`, nothing written).
+    async fn put_stats(
+        &self,
+        key: &StatsKey,
+        bytes: &[u8],
+        expected_version: u64,
+    ) -> Result<(), StoreError>;
+    /// The scope's hours in `from_hour..to_hour`, ascending. May lag a
+    /// write by a moment (DynamoDB: an eventually consistent query).
+    async fn stats_range(
+        &self,
+        workspace: &WorkspaceId,
+        scope: &StatsScope,
+        from_hour: i64,
+        to_hour: i64,
+    ) -> Result<Vec<(i64, StoredStats)>, StoreError>;
+}
+
+/// The version `put_stats` would store over `expected_version`, if the
+/// write is one a store accepts (both adapters check it first, before any
+/// read or write).
+fn next_stats_version(
+    key: &StatsKey,
+    bytes: &[u8],
+    expected_version: u64,
+) -> Result<u64, StoreError> {
+    if !STATS_HOURS.contains(&key.hour) {
+        return Err(StoreError::Unavailable(format!(
+            "stats hour {} is outside {STATS_HOURS:?}",
+            key.hour
+        )));
+    }
+    if bytes.len() > MAX_STATS_BYTES {
+        return Err(StoreError::Unavailable(format!(
+            "a stats document of {} bytes is over the {MAX_STATS_BYTES}-byte limit",
+            bytes.len()
+        )));
+    }
+    expected_version
+        .checked_add(1)
+        .ok_or_else(|| StoreError::Unavailable("the stats version cannot advance".into()))
+}
+
+/// `from_hour..to_hour` within [`STATS_HOURS`] (possibly empty).
+fn stats_hours(from_hour: i64, to_hour: i64) -> std::ops::Range<i64> {
+    from_hour.max(STATS_HOURS.start)..to_hour.min(STATS_HOURS.end)
+}
+
 /// Everything the API needs, as one object to share.
-pub trait Store: Accounts + Sessions + Links + Outbox + Members + ApiKeys + Counters {}
-impl<T: Accounts + Sessions + Links + Outbox + Members + ApiKeys + Counters> Store for T {}
+pub trait Store:
+    Accounts + Sessions + Links + Outbox + Members + ApiKeys + Counters + Stats
+{
+}
+impl<T: Accounts + Sessions + Links + Outbox + Members + ApiKeys + Counters + Stats> Store for T {}

@@ -13,6 +13,7 @@ use scanly_shared::{Email, Hostname, ShortCode};
 use sha2::{Digest, Sha256};
 
 use crate::auth::ApiKeyId;
+use crate::store::{StatsKey, StatsScope};
 
 /// A partition and sort key, of the table or of an index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,6 +172,48 @@ pub fn rate(counter: &str, window_start_ms: i64) -> Key {
     Key::new(format!("RATE#{hash}"), timestamp(window_start_ms))
 }
 
+/// An hour of stats (hours since the epoch, within `STATS_HOURS`) as 10
+/// zero-padded digits: string order is hour order.
+pub fn stats_hour(hour: i64) -> String {
+    format!("HOUR#{:010}", hour.clamp(0, 9_999_999_999))
+}
+
+/// The partition of one link's hourly stats.
+pub fn link_stats_partition(workspace: &WorkspaceId, link: &LinkId) -> String {
+    format!("{}#STATS#LINK#{link}", workspace_partition(workspace))
+}
+
+/// The partition of a workspace's hourly per-link totals.
+pub fn workspace_stats_partition(workspace: &WorkspaceId) -> String {
+    format!("{}#STATS#WS", workspace_partition(workspace))
+}
+
+/// One hour of a link's stats.
+pub fn link_stats(workspace: &WorkspaceId, link: &LinkId, hour: i64) -> Key {
+    Key::new(link_stats_partition(workspace, link), stats_hour(hour))
+}
+
+/// One hour of a workspace's per-link totals.
+pub fn workspace_stats(workspace: &WorkspaceId, hour: i64) -> Key {
+    Key::new(workspace_stats_partition(workspace), stats_hour(hour))
+}
+
+/// The partition of `scope`'s stats in `workspace`.
+pub fn stats_partition(workspace: &WorkspaceId, scope: &StatsScope) -> String {
+    match scope {
+        StatsScope::Link(link) => link_stats_partition(workspace, link),
+        StatsScope::Workspace => workspace_stats_partition(workspace),
+    }
+}
+
+/// The item of a `StatsKey`.
+pub fn stats(key: &StatsKey) -> Key {
+    match &key.scope {
+        StatsScope::Link(link) => link_stats(&key.workspace, link, key.hour),
+        StatsScope::Workspace => workspace_stats(&key.workspace, key.hour),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -204,8 +247,49 @@ mod tests {
         assert!(link_by_age(&ws, 1, &link_id).pk.starts_with("WS#ws_1#"));
         let key_id = ApiKeyId::parse("abcdefgh").unwrap();
         assert!(api_key_by_age(&ws, 1, &key_id).pk.starts_with("WS#ws_1#"));
+        assert!(link_stats(&ws, &link_id, 1).pk.starts_with("WS#ws_1#"));
+        assert!(workspace_stats(&ws, 1).pk.starts_with("WS#ws_1#"));
         assert_eq!(api_key(&key_id).pk, "APIKEY#abcdefgh");
         assert_eq!(code(&host, &short).pk, "CODE#scn.test#menu");
+    }
+
+    #[test]
+    fn stats_keys_are_per_scope_and_sort_by_hour() {
+        let ws = WorkspaceId::parse("ws_1").unwrap();
+        let link_id = LinkId::parse("lnk_1").unwrap();
+        let hour = 493_056; // 2026-04-01T00:00Z
+        assert_eq!(
+            link_stats(&ws, &link_id, hour),
+            Key::new("WS#ws_1#STATS#LINK#lnk_1", "HOUR#0000493056")
+        );
+        assert_eq!(
+            workspace_stats(&ws, hour),
+            Key::new("WS#ws_1#STATS#WS", "HOUR#0000493056")
+        );
+        let key = |scope| StatsKey {
+            workspace: ws.clone(),
+            scope,
+            hour,
+        };
+        assert_eq!(
+            stats(&key(StatsScope::Link(link_id.clone()))),
+            link_stats(&ws, &link_id, hour)
+        );
+        assert_eq!(
+            stats(&key(StatsScope::Workspace)),
+            workspace_stats(&ws, hour)
+        );
+        // A link id cannot make a workspace partition, nor another link's.
+        assert_ne!(
+            stats_partition(&ws, &StatsScope::Workspace),
+            link_stats_partition(&ws, &LinkId::parse("WS").unwrap())
+        );
+        let hours = [0, 1, 9, 10, 493_056, 9_999_999_999];
+        let encoded: Vec<String> = hours.iter().map(|&h| stats_hour(h)).collect();
+        let mut sorted = encoded.clone();
+        sorted.sort();
+        assert_eq!(encoded, sorted);
+        assert!(encoded.iter().all(|e| e.len() == "HOUR#".len() + 10));
     }
 
     #[test]

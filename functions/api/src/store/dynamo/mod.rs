@@ -24,6 +24,8 @@
 //! | code claim      | `CODE#<host>#<code>`    | `CODE`                | |
 //! | API key         | `APIKEY#<key id>`       | `APIKEY`              | gsi1 `WS#<ws>#APIKEYS` / `<created_at:013>#<key id>` |
 //! | rate counter    | `RATE#<sha256(key)>`    | `<window_start:013>`  | |
+//! | link-hour stats | `WS#<ws>#STATS#LINK#<link>` | `HOUR#<hour:010>` | |
+//! | workspace-hour stats | `WS#<ws>#STATS#WS` | `HOUR#<hour:010>`   | |
 //!
 //! Every tenant-owned key (`pk`, or `gsi1pk` of the by-age listings) starts
 //! with `WS#<workspace id>` and is built from the `WorkspaceId` the port
@@ -79,6 +81,12 @@
 //! - Rate counters are one `UpdateItem` (`ADD hits :one`) per hit on an
 //!   item per counter key and window, which the TTL removes a minute after
 //!   the window ends.
+//! - Stats documents (`stats.rs`) are binary `doc`s the store never looks
+//!   into, one item per scope and hour, each in its own partition per
+//!   scope so a range is one `Query`. Reads for the rollup are consistent
+//!   `BatchGetItem`s (100 keys per call, duplicates merged, unprocessed
+//!   keys retried); writes are `PutItem`s conditioned on the version read;
+//!   the analytics queries read ranges eventually consistently.
 //!
 //! # Where this differs from the letter of docs/data-model.md
 //!
@@ -98,6 +106,7 @@ mod links;
 mod members;
 mod outbox;
 mod sessions;
+mod stats;
 
 use std::collections::HashMap;
 use std::sync::Arc;
