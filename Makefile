@@ -44,7 +44,7 @@ edge-dry-run: edge ## What `wrangler deploy` would upload, without uploading
 	eval "$$(bash scripts/edge-tools.sh)" && wrangler deploy --dry-run --env production --outdir target/edge-dry-run
 
 unit: ## Unit, property and integration tests (the edge tests need `make edge`, the store contract DynamoDB Local from `make aws-tools`)
-	SCANLY_REQUIRE_DYNAMODB=1 SCANLY_REQUIRE_S3=1 $(CARGO) test --workspace --locked
+	SCANLY_REQUIRE_DYNAMODB=1 SCANLY_REQUIRE_S3=1 SCANLY_REQUIRE_SQS=1 $(CARGO) test --workspace --locked
 
 wasm: ## The domain core must build for the edge
 	$(CARGO) build -p $(SHARED) --target wasm32-unknown-unknown --release --locked
