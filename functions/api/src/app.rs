@@ -14,7 +14,7 @@ use crate::extract::MAX_BODY_BYTES;
 use crate::objects::ObjectStore;
 use crate::objects::memory::MemoryObjects;
 use crate::publish::{EdgePublisher, Publishing};
-use crate::routes::{api_keys, auth, bulk, links, logos, qr, workspaces};
+use crate::routes::{analytics, api_keys, auth, bulk, links, logos, qr, workspaces};
 use crate::store::Store;
 
 /// Milliseconds since the epoch; injected so tests can move time.
@@ -103,6 +103,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/links/{id}/page", put(links::replace_page))
         .route("/v1/links/{id}/qr", get(qr::link_qr))
+        .route("/v1/links/{id}/analytics", get(analytics::link))
+        .route("/v1/links/{id}/analytics.csv", get(analytics::link_csv))
+        .route("/v1/analytics", get(analytics::overview))
+        .route("/v1/analytics.csv", get(analytics::overview_csv))
         .route("/v1/qr", post(qr::static_qr))
         .route("/v1/qr/batch", post(qr::batch_qr))
         .route("/v1/logos", post(logos::create).get(logos::list))

@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod publish;
 pub mod routes;
 pub mod runtime;
+pub mod scan_limits;
 pub mod store;
 
 pub use app::{AppState, router};

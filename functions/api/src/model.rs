@@ -74,6 +74,10 @@ pub struct Link {
     pub variants: Vec<Variant>,
     pub expires_at: Option<i64>,
     pub max_scans: Option<u64>,
+    /// Set once the counted scans reach `max_scans` (`scan_limits`); the
+    /// edge then answers 410.
+    #[serde(default)]
+    pub scan_limit_reached: bool,
     pub password: Option<PasswordVerifier>,
     pub page: Option<Page>,
     pub indexable: bool,
@@ -101,7 +105,7 @@ impl Link {
             variants: self.variants.clone(),
             expires_at: self.expires_at,
             max_scans: self.max_scans,
-            scan_limit_reached: false,
+            scan_limit_reached: self.scan_limit_reached,
             password: self.password.clone(),
             page: self.page.clone(),
             indexable: self.indexable,

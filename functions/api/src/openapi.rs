@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::routes::{api_keys, auth, bulk, links, logos, qr, workspaces};
+use crate::routes::{analytics, api_keys, auth, bulk, links, logos, qr, workspaces};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -19,6 +19,7 @@ use crate::routes::{api_keys, auth, bulk, links, logos, qr, workspaces};
         api_keys::create, api_keys::list, api_keys::delete,
         qr::link_qr, qr::static_qr, qr::batch::batch_qr,
         logos::create, logos::list, logos::get, logos::delete, logos::receive_upload,
+        analytics::link, analytics::link_csv, analytics::overview, analytics::overview_csv,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),

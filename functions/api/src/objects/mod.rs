@@ -128,6 +128,20 @@ impl ObjectKey {
         ))
     }
 
+    /// `events/dt=YYYY-MM-DD/hour=HH/{digest hex}.ndjson.gz`: raw scan
+    /// events of one UTC hour (hours since the Unix epoch), by the SHA-256
+    /// of their ids, so writing the same events again replaces the object.
+    /// Not a tenant's object: the archive is the platform's, read by Athena
+    /// through the `dt`/`hour` partitions (docs/analytics.md).
+    pub fn event_archive(hour: i64, digest: &[u8; 32]) -> Self {
+        let (year, month, day) = scanly_shared::tz::civil::civil_from_days(hour.div_euclid(24));
+        Self(format!(
+            "events/dt={year:04}-{month:02}-{day:02}/hour={:02}/{}.ndjson.gz",
+            hour.rem_euclid(24),
+            hex::encode(digest)
+        ))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -352,6 +366,20 @@ mod tests {
             !ObjectKey::logo(&ws("ws_a"), &logo)
                 .as_str()
                 .starts_with(ObjectPrefix::workspace(&ws("ws_ab")).as_str())
+        );
+    }
+
+    #[test]
+    fn archived_events_are_partitioned_by_utc_day_and_hour() {
+        // 2026-11-21T07:00Z.
+        let hour = 1_795_244_400 / 3600;
+        assert_eq!(
+            ObjectKey::event_archive(hour, &[0x0f; 32]).as_str(),
+            format!("events/dt=2026-11-21/hour=07/{}.ndjson.gz", "0f".repeat(32))
+        );
+        assert_eq!(
+            ObjectKey::event_archive(0, &[0; 32]).as_str(),
+            format!("events/dt=1970-01-01/hour=00/{}.ndjson.gz", "00".repeat(32))
         );
     }
 

@@ -2,7 +2,7 @@
 //! to the edge before the response returns (or left in the outbox).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use scanly_shared::ids::LinkId;
@@ -19,10 +19,11 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::auth::Scope;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Caller, ValidJson};
+use crate::extract::{Caller, ValidJson, ValidQuery};
 use crate::ids::new_id;
 use crate::model::{Link, PublishJob, PublishOp};
 use crate::publish;
+use crate::scan_limits;
 use crate::store::{LinkQuery, StoreError};
 
 const DEFAULT_PAGE_SIZE: usize = 20;
@@ -139,6 +140,8 @@ pub struct LinkView {
     #[schema(format = "date-time")]
     expires_at: Option<String>,
     max_scans: Option<u64>,
+    /// The counted scans reached `max_scans`: the link answers 410.
+    scan_limit_reached: bool,
     has_password: bool,
     #[schema(value_type = Option<Object>)]
     page: Option<Page>,
@@ -178,6 +181,7 @@ pub(crate) fn view(state: &AppState, link: Link) -> LinkView {
         rules: link.rules,
         variants: link.variants,
         max_scans: link.max_scans,
+        scan_limit_reached: link.scan_limit_reached,
         page: link.page,
         indexable: link.indexable,
         version: link.version,
@@ -298,6 +302,7 @@ pub(crate) async fn create_link(
         created_at: now,
         updated_at: now,
         version: 1,
+        scan_limit_reached: false,
         published_version: None,
     };
     validate(&link)?;
@@ -346,7 +351,7 @@ pub struct LinkList {
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    Query(params): Query<ListParams>,
+    ValidQuery(params): ValidQuery<ListParams>,
 ) -> ApiResult<Json<LinkList>> {
     caller.require(Scope::LinksRead)?;
     let limit = super::page_limit(params.limit, DEFAULT_PAGE_SIZE)?;
@@ -457,6 +462,17 @@ pub async fn update(
     }
     if let Some(max_scans) = patch.max_scans {
         link.max_scans = max_scans;
+        // A new limit is judged against the scans counted so far: raising
+        // it re-opens a link that had reached the old one.
+        link.scan_limit_reached = match max_scans {
+            Some(max) => {
+                scan_limits::counted_scans(state.store.as_ref(), &link.workspace_id, &link.id, now)
+                    .await
+                    .map_err(ApiError::internal)?
+                    >= max
+            }
+            None => false,
+        };
     }
     if let Some(password) = patch.password {
         link.password = password.as_deref().map(verifier).transpose()?;

@@ -1,5 +1,6 @@
 //! Handlers: translate HTTP to domain calls and back, nothing more.
 
+pub mod analytics;
 pub mod api_keys;
 pub mod auth;
 pub mod bulk;

@@ -6,7 +6,7 @@
 //! so memory stays at one image whatever the batch size.
 
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use scanly_qr::zip::ZipStream;
@@ -18,7 +18,7 @@ use super::{link_qr_content, query_logo, render_blocking, validated};
 use crate::app::AppState;
 use crate::auth::Scope;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Caller, ValidJson};
+use crate::extract::{Caller, ValidJson, ValidQuery};
 use crate::routes::links::{owned_link, short_url};
 
 /// The most links one batch may name.
@@ -36,7 +36,7 @@ pub struct BatchRequest {
 pub async fn batch_qr(
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<QrQuery>,
+    ValidQuery(query): ValidQuery<QrQuery>,
     ValidJson(request): ValidJson<BatchRequest>,
 ) -> ApiResult<Response> {
     caller.require(Scope::LinksRead)?;

@@ -16,7 +16,7 @@ pub mod batch;
 mod params;
 
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use scanly_qr::format::{Format, render};
@@ -34,7 +34,7 @@ use params::qr_error;
 use crate::app::AppState;
 use crate::auth::Scope;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Caller, ValidJson};
+use crate::extract::{Caller, ValidJson, ValidQuery};
 use crate::model::Link;
 use crate::objects::ObjectKey;
 use crate::routes::links::{owned_link, short_url};
@@ -54,7 +54,7 @@ pub async fn link_qr(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(query): Query<QrQuery>,
+    ValidQuery(query): ValidQuery<QrQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     caller.require(Scope::LinksRead)?;
@@ -75,7 +75,7 @@ pub async fn link_qr(
 pub async fn static_qr(
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<QrQuery>,
+    ValidQuery(query): ValidQuery<QrQuery>,
     headers: HeaderMap,
     ValidJson(payload): ValidJson<QrPayload>,
 ) -> ApiResult<Response> {
