@@ -417,18 +417,15 @@ async fn sqs_dead_letter_operations_need_a_dlq_url() {
 /// moto for this test binary: started once, on first use, and stopped
 /// when the binary exits (or the server `AWS_ENDPOINT_URL_SQS` names).
 mod local {
-    use std::ffi::OsString;
-    use std::path::PathBuf;
     use std::process::Child;
     use std::sync::atomic::{AtomicU32, Ordering};
     use std::sync::{Arc, OnceLock};
 
     use aws_sdk_sqs::config::{Credentials, Region};
-    use aws_sdk_sqs::types::QueueAttributeName;
     use scanly_ingest::queue::sqs::SqsQueue;
 
     use super::{Fixture, MAX_RECEIVES};
-    use crate::local_server::{exchange, free_port, log_path, start_until_ready};
+    use crate::local_server::{answers, start_moto};
 
     const REGION: &str = "us-east-1";
 
@@ -485,39 +482,11 @@ mod local {
             case
         );
         name.truncate(70);
-        let dlq_url = client
-            .create_queue()
-            .queue_name(format!("{name}-dlq"))
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("creating {name}-dlq: {e:?}"))
-            .queue_url
-            .unwrap();
-        let dlq_arn = client
-            .get_queue_attributes()
-            .queue_url(&dlq_url)
-            .attribute_names(QueueAttributeName::QueueArn)
-            .send()
-            .await
-            .unwrap()
-            .attributes
-            .unwrap()
-            .remove(&QueueAttributeName::QueueArn)
-            .unwrap();
-        let redrive = serde_json::json!({
-            "deadLetterTargetArn": dlq_arn,
-            "maxReceiveCount": MAX_RECEIVES,
-        });
-        let queue_url = client
-            .create_queue()
-            .queue_name(&name)
-            .attributes(QueueAttributeName::RedrivePolicy, redrive.to_string())
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("creating {name}: {e:?}"))
-            .queue_url
-            .unwrap();
-        let queue = Arc::new(SqsQueue::new(client, queue_url, Some(dlq_url)));
+        let queue = Arc::new(
+            SqsQueue::create_pair(client, &name, MAX_RECEIVES)
+                .await
+                .unwrap_or_else(|e| panic!("creating the queues {name}: {e}")),
+        );
         Some(Fixture {
             queue: queue.clone(),
             dead: queue,
@@ -536,87 +505,12 @@ mod local {
                 "AWS_ENDPOINT_URL_SQS={endpoint} is set but does not answer HTTP"
             )),
             Err(_) => {
-                let (endpoint, child) = start_moto()?;
+                let (endpoint, child) = start_moto("queue-contract-moto")?;
                 Ok(Server {
                     endpoint,
                     _launcher: Some(child),
                 })
             }
         }
-    }
-
-    /// `moto_server -H 127.0.0.1 -p <free port>` under a shell that stops
-    /// it when its stdin (held by this process) closes.
-    fn start_moto() -> Result<(String, Child), String> {
-        let moto = find_moto().ok_or(
-            "no moto_server found (SCANLY_MOTO_SERVER, $SCANLY_AWS_VENV/bin, \
-             ~/.cache/scanly-tools/py-*/bin, PATH); install it with scripts/aws-tools.sh",
-        )?;
-        let port = free_port()?;
-        let endpoint = format!("http://127.0.0.1:{port}");
-        let args = ["-H", "127.0.0.1", "-p", &port.to_string()].map(OsString::from);
-        let log = log_path("queue-contract-moto");
-        let child = start_until_ready(&moto, &args, None, &log, &endpoint, answers)
-            .map_err(|why| format!("moto: {why}"))?;
-        Ok((endpoint, child))
-    }
-
-    /// `SCANLY_MOTO_SERVER`, else the aws-tools venv (`SCANLY_AWS_VENV`, or
-    /// the newest under the tools cache), else `PATH` — the same search as
-    /// the API's object contract.
-    fn find_moto() -> Option<PathBuf> {
-        if let Some(moto) = std::env::var_os("SCANLY_MOTO_SERVER").map(PathBuf::from) {
-            return moto.is_file().then_some(moto);
-        }
-        if let Some(venv) = std::env::var_os("SCANLY_AWS_VENV").map(PathBuf::from) {
-            let moto = venv.join("bin/moto_server");
-            if moto.is_file() {
-                return Some(moto);
-            }
-        }
-        let tools = std::env::var_os("SCANLY_TOOLS")
-            .map(PathBuf::from)
-            .or_else(|| {
-                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/scanly-tools"))
-            });
-        if let Some(tools) = tools
-            && let Ok(entries) = std::fs::read_dir(&tools)
-        {
-            let mut venvs: Vec<(std::time::SystemTime, PathBuf)> = entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.file_name()
-                        .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.starts_with("py-"))
-                        && p.join("bin/moto_server").is_file()
-                })
-                .filter_map(|p| {
-                    let installed = p
-                        .join(".scanly-installed")
-                        .metadata()
-                        .ok()?
-                        .modified()
-                        .ok()?;
-                    Some((installed, p))
-                })
-                .collect();
-            venvs.sort();
-            if let Some((_, venv)) = venvs.pop() {
-                return Some(venv.join("bin/moto_server"));
-            }
-        }
-        let path = std::env::var_os("PATH")?;
-        std::env::split_paths(&path)
-            .map(|dir| dir.join("moto_server"))
-            .find(|candidate| candidate.is_file())
-    }
-
-    /// Whether something answers HTTP at `endpoint`.
-    fn answers(endpoint: &str) -> bool {
-        exchange(endpoint, |authority| {
-            format!("GET / HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n")
-        })
-        .is_some_and(|response| response.starts_with("HTTP/1."))
     }
 }

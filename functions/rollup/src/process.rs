@@ -75,10 +75,11 @@ pub struct Outcome {
     pub tally: Tally,
 }
 
-/// Events of one link-hour, and the messages they came in.
+/// Events of one link-hour, and the messages they came in. Owned, so the
+/// concurrent writes below hold no borrow of the batch.
 #[derive(Debug, Default)]
-struct Bucket<'a> {
-    events: Vec<&'a ScanEvent>,
+struct Bucket {
+    events: Vec<ScanEvent>,
     messages: BTreeSet<usize>,
 }
 
@@ -149,31 +150,34 @@ impl Rollup {
                 return run.outcome;
             }
         }
-        let totals = self.count_link_hours(&mut run, &decoded).await;
+        let limited = limited_links(&decoded);
+        let totals = self.count_link_hours(&mut run, decoded).await;
         self.copy_workspace_hours(&mut run, totals).await;
-        self.enforce_limits(&mut run, &decoded).await;
+        self.enforce_limits(&mut run, limited).await;
         tracing::info!(tally = ?run.outcome.tally, failed = run.outcome.failed.len(), "rollup batch done");
         run.outcome
     }
 
     /// Step 3: each link-hour item read once, changed once, written once.
-    async fn count_link_hours<'a>(
+    async fn count_link_hours(
         &self,
         run: &mut Run<'_>,
-        decoded: &'a [(usize, ScanEvent)],
-    ) -> WorkspaceTotals<'a> {
-        let mut buckets: BTreeMap<StatsKey, Bucket<'a>> = BTreeMap::new();
+        decoded: Vec<(usize, ScanEvent)>,
+    ) -> WorkspaceTotals {
+        let mut buckets: BTreeMap<StatsKey, Bucket> = BTreeMap::new();
         for (index, event) in decoded {
-            let bucket = buckets.entry(link_hour_key(event)).or_default();
+            let bucket = buckets.entry(link_hour_key(&event)).or_default();
             bucket.events.push(event);
-            bucket.messages.insert(*index);
+            bucket.messages.insert(index);
         }
         let keys: Vec<StatsKey> = buckets.keys().cloned().collect();
         let loaded = match self.stats.stats(&keys).await {
             Ok(loaded) => loaded,
             Err(error) => {
                 tracing::error!(%error, "reading link-hour stats failed");
-                run.fail_all(decoded.iter().map(|(index, _)| *index));
+                for bucket in buckets.values() {
+                    run.fail_all(bucket.messages.iter().copied());
+                }
                 return WorkspaceTotals::new();
             }
         };
@@ -217,7 +221,7 @@ impl Rollup {
     }
 
     /// Step 4: copy each link's hour total into its workspace-hour item.
-    async fn copy_workspace_hours(&self, run: &mut Run<'_>, totals: WorkspaceTotals<'_>) {
+    async fn copy_workspace_hours(&self, run: &mut Run<'_>, totals: WorkspaceTotals) {
         let keys: Vec<StatsKey> = totals
             .keys()
             .map(|(workspace, hour)| StatsKey {
@@ -275,16 +279,7 @@ impl Rollup {
 
     /// Step 5: links whose events carry a scan limit are checked against
     /// their counted scans (the link's current limit decides).
-    async fn enforce_limits(&self, run: &mut Run<'_>, decoded: &[(usize, ScanEvent)]) {
-        let mut limited: BTreeMap<(WorkspaceId, LinkId), BTreeSet<usize>> = BTreeMap::new();
-        for (index, event) in decoded {
-            if event.max_scans.is_some() && !event.bot {
-                limited
-                    .entry((event.workspace_id.clone(), event.link_id.clone()))
-                    .or_default()
-                    .insert(*index);
-            }
-        }
+    async fn enforce_limits(&self, run: &mut Run<'_>, limited: LimitedLinks) {
         let now_ms = (self.clock)();
         for ((workspace, link), messages) in limited {
             match scan_limits::enforce(
@@ -316,7 +311,23 @@ impl Rollup {
 }
 
 /// Per workspace-hour: each link's hour total and the messages behind it.
-type WorkspaceTotals<'a> = BTreeMap<(WorkspaceId, i64), Vec<(LinkId, u64, BTreeSet<usize>)>>;
+type WorkspaceTotals = BTreeMap<(WorkspaceId, i64), Vec<(LinkId, u64, BTreeSet<usize>)>>;
+
+/// Links whose scans carried a limit, and the messages they came in.
+type LimitedLinks = BTreeMap<(WorkspaceId, LinkId), BTreeSet<usize>>;
+
+fn limited_links(decoded: &[(usize, ScanEvent)]) -> LimitedLinks {
+    let mut limited = LimitedLinks::new();
+    for (index, event) in decoded {
+        if event.max_scans.is_some() && !event.bot {
+            limited
+                .entry((event.workspace_id.clone(), event.link_id.clone()))
+                .or_default()
+                .insert(*index);
+        }
+    }
+    limited
+}
 
 fn link_hour_key(event: &ScanEvent) -> StatsKey {
     StatsKey {
@@ -330,7 +341,7 @@ async fn count_into(
     store: &dyn Stats,
     key: &StatsKey,
     loaded: Option<StoredStats>,
-    events: &[&ScanEvent],
+    events: &[ScanEvent],
 ) -> Result<stats::Updated<LinkHour, Counts>, StatsError> {
     stats::update::<LinkHour, Counts>(store, key, loaded, |item| {
         let mut counts = Counts::default();

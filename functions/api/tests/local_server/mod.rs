@@ -1,7 +1,9 @@
 //! Starting a local server for a contract test (DynamoDB Local, moto):
 //! a free port, a log to show when it fails, a launcher that stops the
 //! server when the test binary exits, and a raw HTTP probe for readiness.
-//! Shared by `store_contract.rs` and `object_contract.rs`.
+//! Shared by the contract tests (DynamoDB, S3, SQS) and the pipeline
+//! tests, which include this file by path; `start_moto` finds and starts
+//! moto for the S3 and SQS ones.
 #![allow(dead_code)]
 
 use std::ffi::OsString;
@@ -103,4 +105,78 @@ pub fn exchange(endpoint: &str, request: impl Fn(&str) -> String) -> Option<Stri
     let mut response = String::new();
     let _ = stream.read_to_string(&mut response);
     Some(response)
+}
+
+/// `moto_server -H 127.0.0.1 -p <free port>` under a shell that stops
+/// it when its stdin (held by this process) closes.
+pub fn start_moto(name: &str) -> Result<(String, Child), String> {
+    let moto = find_moto().ok_or(
+        "no moto_server found (SCANLY_MOTO_SERVER, $SCANLY_AWS_VENV/bin, \
+         ~/.cache/scanly-tools/py-*/bin, PATH); install it with scripts/aws-tools.sh",
+    )?;
+    let port = free_port()?;
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let args = ["-H", "127.0.0.1", "-p", &port.to_string()].map(OsString::from);
+    let log = log_path(name);
+    let child = start_until_ready(&moto, &args, None, &log, &endpoint, answers)
+        .map_err(|why| format!("moto: {why}"))?;
+    Ok((endpoint, child))
+}
+
+/// `SCANLY_MOTO_SERVER`, else the aws-tools venv (`SCANLY_AWS_VENV`, or
+/// the newest under the tools cache), else `PATH`.
+pub fn find_moto() -> Option<PathBuf> {
+    if let Some(moto) = std::env::var_os("SCANLY_MOTO_SERVER").map(PathBuf::from) {
+        return moto.is_file().then_some(moto);
+    }
+    if let Some(venv) = std::env::var_os("SCANLY_AWS_VENV").map(PathBuf::from) {
+        let moto = venv.join("bin/moto_server");
+        if moto.is_file() {
+            return Some(moto);
+        }
+    }
+    let tools = std::env::var_os("SCANLY_TOOLS")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/scanly-tools")));
+    if let Some(tools) = tools
+        && let Ok(entries) = std::fs::read_dir(&tools)
+    {
+        let mut venvs: Vec<(std::time::SystemTime, PathBuf)> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("py-"))
+                    && p.join(".scanly-installed").is_file()
+                    && p.join("bin/moto_server").is_file()
+            })
+            .filter_map(|p| {
+                let installed = p
+                    .join(".scanly-installed")
+                    .metadata()
+                    .ok()?
+                    .modified()
+                    .ok()?;
+                Some((installed, p))
+            })
+            .collect();
+        venvs.sort();
+        if let Some((_, venv)) = venvs.pop() {
+            return Some(venv.join("bin/moto_server"));
+        }
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("moto_server"))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Whether something answers HTTP at `endpoint` (moto's root lists the
+/// buckets).
+pub fn answers(endpoint: &str) -> bool {
+    exchange(endpoint, |authority| {
+        format!("GET / HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n")
+    })
+    .is_some_and(|response| response.starts_with("HTTP/1."))
 }

@@ -12,6 +12,7 @@
 //!   `aws sqs start-message-move-task` (docs/analytics.md).
 
 mod answers;
+mod create;
 mod redrive;
 
 use std::collections::BTreeSet;
