@@ -141,7 +141,7 @@ fn cors_for(origin: &str) -> Option<CorsLayer> {
                 header::IF_MATCH,
                 HeaderName::from_static("x-workspace-id"),
             ])
-            .expose_headers([header::RETRY_AFTER])
+            .expose_headers([header::RETRY_AFTER, header::CONTENT_DISPOSITION])
             .max_age(Duration::from_secs(600)),
     )
 }

@@ -42,28 +42,51 @@ pub async fn counted_scans(
     link: &LinkId,
     now_ms: i64,
 ) -> Result<u64, StoreError> {
+    counted_scans_with(stats, workspace, link, now_ms, &[]).await
+}
+
+/// The same, with `fresh` hour totals (hour, scans) the caller has just
+/// written: a range read is eventually consistent and may not show them
+/// yet. A total only grows, so the larger of the two is the newer.
+pub async fn counted_scans_with(
+    stats: &dyn Stats,
+    workspace: &WorkspaceId,
+    link: &LinkId,
+    now_ms: i64,
+    fresh: &[(i64, u64)],
+) -> Result<u64, StoreError> {
     let to_hour = Hour::of_ms(now_ms).0.saturating_add(2);
     let items = stats
         .stats_range(workspace, &StatsScope::Link(link.clone()), 0, to_hour)
         .await?;
-    items.iter().try_fold(0u64, |sum, (hour, stored)| {
+    let mut hours = std::collections::BTreeMap::new();
+    for (hour, stored) in &items {
         let item = LinkHour::from_bytes(&stored.bytes).map_err(|error| {
             StoreError::Unavailable(format!("stats of {link} at hour {hour}: {error}"))
         })?;
-        Ok(sum.saturating_add(item.scans()))
-    })
+        hours.insert(*hour, item.scans());
+    }
+    for (hour, scans) in fresh {
+        let known = hours.entry(*hour).or_default();
+        *known = (*known).max(*scans);
+    }
+    Ok(hours
+        .values()
+        .fold(0u64, |sum, scans| sum.saturating_add(*scans)))
 }
 
 /// Marks and re-publishes the link if its counted scans reached its
-/// current limit (the limit stored now, not the one an event carried).
+/// current limit (the limit stored now, not the one an event carried);
+/// `fresh` as for [`counted_scans_with`].
 pub async fn enforce(
     store: &Arc<dyn Store>,
     stats: &dyn Stats,
     publishing: &Publishing,
-    workspace: &WorkspaceId,
-    link_id: &LinkId,
+    link: (&WorkspaceId, &LinkId),
+    fresh: &[(i64, u64)],
     now_ms: i64,
 ) -> Result<LimitCheck, StoreError> {
+    let (workspace, link_id) = link;
     for _ in 0..MAX_ATTEMPTS {
         let Some(link) = store.link(workspace, link_id).await? else {
             return Ok(LimitCheck::Unlimited);
@@ -71,7 +94,7 @@ pub async fn enforce(
         let Some(max) = link.max_scans else {
             return Ok(LimitCheck::Unlimited);
         };
-        let counted = counted_scans(stats, workspace, link_id, now_ms).await?;
+        let counted = counted_scans_with(stats, workspace, link_id, now_ms, fresh).await?;
         if counted < max {
             return Ok(LimitCheck::Below { counted, max });
         }

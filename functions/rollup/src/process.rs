@@ -152,8 +152,9 @@ impl Rollup {
         }
         let limited = limited_links(&decoded);
         let totals = self.count_link_hours(&mut run, decoded).await;
+        let fresh = fresh_hours(&totals, &limited);
         self.copy_workspace_hours(&mut run, totals).await;
-        self.enforce_limits(&mut run, limited).await;
+        self.enforce_limits(&mut run, limited, fresh).await;
         tracing::info!(tally = ?run.outcome.tally, failed = run.outcome.failed.len(), "rollup batch done");
         run.outcome
     }
@@ -279,15 +280,24 @@ impl Rollup {
 
     /// Step 5: links whose events carry a scan limit are checked against
     /// their counted scans (the link's current limit decides).
-    async fn enforce_limits(&self, run: &mut Run<'_>, limited: LimitedLinks) {
+    async fn enforce_limits(
+        &self,
+        run: &mut Run<'_>,
+        limited: LimitedLinks,
+        fresh: BTreeMap<(WorkspaceId, LinkId), Vec<(i64, u64)>>,
+    ) {
         let now_ms = (self.clock)();
         for ((workspace, link), messages) in limited {
+            let just_written = fresh
+                .get(&(workspace.clone(), link.clone()))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             match scan_limits::enforce(
                 &self.store,
                 &*self.stats,
                 &self.publishing,
-                &workspace,
-                &link,
+                (&workspace, &link),
+                just_written,
                 now_ms,
             )
             .await
@@ -315,6 +325,25 @@ type WorkspaceTotals = BTreeMap<(WorkspaceId, i64), Vec<(LinkId, u64, BTreeSet<u
 
 /// Links whose scans carried a limit, and the messages they came in.
 type LimitedLinks = BTreeMap<(WorkspaceId, LinkId), BTreeSet<usize>>;
+
+/// The hour totals just written for the limited links: the scan-limit
+/// check reads stats with an eventually consistent query, which may not
+/// show them yet.
+fn fresh_hours(
+    totals: &WorkspaceTotals,
+    limited: &LimitedLinks,
+) -> BTreeMap<(WorkspaceId, LinkId), Vec<(i64, u64)>> {
+    let mut fresh: BTreeMap<(WorkspaceId, LinkId), Vec<(i64, u64)>> = BTreeMap::new();
+    for ((workspace, hour), links) in totals {
+        for (link, scans, _) in links {
+            let key = (workspace.clone(), link.clone());
+            if limited.contains_key(&key) {
+                fresh.entry(key).or_default().push((*hour, *scans));
+            }
+        }
+    }
+    fresh
+}
 
 fn limited_links(decoded: &[(usize, ScanEvent)]) -> LimitedLinks {
     let mut limited = LimitedLinks::new();

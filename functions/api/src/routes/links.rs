@@ -333,6 +333,8 @@ pub(crate) async fn create_link(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+// Read through `ValidQuery`, which utoipa does not recognise as a query.
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     limit: Option<usize>,
     cursor: Option<String>,

@@ -101,6 +101,8 @@ pub struct LogoList {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+// Read through `ValidQuery`, which utoipa does not recognise as a query.
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// 1–100 (default 50).

@@ -9,6 +9,7 @@
 
 mod helpers;
 
+mod analytics;
 mod auth;
 mod bulk;
 mod cors;

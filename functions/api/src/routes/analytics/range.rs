@@ -19,6 +19,8 @@ pub const MAX_HOURLY_DAYS: i64 = 31;
 pub const MAX_DAILY_DAYS: i64 = 400;
 
 #[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+// Read through `ValidQuery`, which utoipa does not recognise as a query.
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RangeParams {
     /// Start: RFC 3339 (`2026-11-01T00:00:00Z`) or a date (`2026-11-01`,
@@ -93,14 +95,23 @@ enum Edge {
 /// Unix ms of an RFC 3339 time, or of the local midnight starting (`Start`)
 /// or ending (`End`) a date.
 fn instant(value: &str, zone: &Zone, edge: Edge) -> Option<i64> {
-    let value = value.trim();
-    if let Ok(time) = DateTime::parse_from_rfc3339(value) {
+    // An unencoded `+01:00` arrives as ` 01:00` (a `+` in a query string
+    // is a space): read it as meant.
+    let value = value.trim().replace(' ', "+");
+    if let Ok(time) = DateTime::parse_from_rfc3339(&value) {
         return Some(time.timestamp_millis());
     }
-    let mut parts = value.splitn(3, '-');
-    let year: i64 = parts.next()?.parse().ok()?;
-    let month: u8 = parts.next()?.parse().ok()?;
-    let day: u8 = parts.next()?.parse().ok()?;
+    // Exactly `YYYY-MM-DD`.
+    let digits =
+        |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+    let mut parts = value.split('-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || !digits(year, 4) || !digits(month, 2) || !digits(day, 2) {
+        return None;
+    }
+    let year: i64 = year.parse().ok()?;
+    let month: u8 = month.parse().ok()?;
+    let day: u8 = day.parse().ok()?;
     let valid = (1970..=9999).contains(&year)
         && (1..=12).contains(&month)
         && day >= 1
@@ -178,6 +189,10 @@ mod tests {
         .query(NOW)
         .unwrap();
         assert_eq!(long_day.to_ms - long_day.from_ms, 25 * HOUR_MS);
+        let unencoded_plus = params(&[("from", "2026-11-20T12:30:00 01:00")])
+            .query(NOW)
+            .unwrap();
+        assert_eq!(unencoded_plus.from_ms, NOW - 19 * HOUR_MS - 30 * 60_000);
         let instant = params(&[("from", "2026-11-20T12:30:00+01:00")])
             .query(NOW)
             .unwrap();
@@ -191,6 +206,8 @@ mod tests {
             (vec![("interval", "week")], "interval"),
             (vec![("from", "yesterday")], "from"),
             (vec![("to", "2026-02-30")], "to"),
+            (vec![("from", "2026-1-5")], "from"),
+            (vec![("from", "+002026-11-20")], "from"),
             (vec![("from", "2026-11-21"), ("to", "2026-11-01")], "from"),
             (vec![("interval", "hour"), ("from", "2026-01-01")], "from"),
             (vec![("from", "2020-01-01")], "from"),

@@ -10,6 +10,8 @@ use serde::Deserialize;
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
+// Read through `ValidQuery`, which utoipa does not recognise as a query.
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct QrQuery {
     /// `png` (default), `svg`, `pdf` or `eps`.
