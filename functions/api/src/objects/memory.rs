@@ -5,8 +5,19 @@
 //! expiry, Content-Type and Content-Length, compared in constant time, so
 //! a request with another type or size, or after the expiry, is refused
 //! and stores nothing.
+//!
+//! In memory only (`MemoryObjects::new`), or written through to a
+//! directory (`MemoryObjects::open`, see `disk`): the map stays the cache
+//! every read is answered from, and each put or delete reaches the files
+//! before it returns, so a restart finds every object that was stored.
+//! The file I/O is blocking, under the map's lock (fine for the local
+//! server's small objects); one process per directory (its cache would not
+//! see another's writes).
+
+mod disk;
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -28,6 +39,8 @@ pub struct MemoryObjects {
     /// The API's public origin, e.g. `http://127.0.0.1:8788`.
     public_base: String,
     secret: Vec<u8>,
+    /// Where the objects are written through to, if anywhere.
+    dir: Option<PathBuf>,
 }
 
 impl MemoryObjects {
@@ -38,7 +51,41 @@ impl MemoryObjects {
             objects: Mutex::new(BTreeMap::new()),
             public_base: public_base.into().trim_end_matches('/').to_owned(),
             secret,
+            dir: None,
         }
+    }
+
+    /// As [`MemoryObjects::new`], kept in `dir` (created if missing): what
+    /// is there is loaded now, and every put and delete is written through.
+    /// A file that cannot be read is an error naming it; files that are no
+    /// object's are skipped with a warning.
+    pub fn open(
+        dir: &Path,
+        public_base: impl Into<String>,
+        secret: Vec<u8>,
+    ) -> Result<Self, ObjectError> {
+        let objects = disk::load(dir)?;
+        Ok(Self {
+            objects: Mutex::new(objects),
+            dir: Some(dir.to_owned()),
+            ..Self::new(public_base, secret)
+        })
+    }
+
+    /// The directory the objects are kept in, if any.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Stores `object` under `key`: on disk first (if kept there), then in
+    /// the map, under the map's lock so both agree.
+    fn store(&self, key: ObjectKey, object: StoredObject) -> Result<(), ObjectError> {
+        let mut objects = self.objects()?;
+        if let Some(dir) = &self.dir {
+            disk::put(dir, &key, &object, objects.get(&key))?;
+        }
+        objects.insert(key, object);
+        Ok(())
     }
 
     fn objects(&self) -> Result<MutexGuard<'_, BTreeMap<ObjectKey, StoredObject>>, ObjectError> {
@@ -83,14 +130,13 @@ impl ObjectStore for MemoryObjects {
         content_type: &str,
     ) -> Result<(), ObjectError> {
         check_content_type(content_type)?;
-        self.objects()?.insert(
+        self.store(
             key.clone(),
             StoredObject {
                 bytes,
                 content_type: content_type.to_owned(),
             },
-        );
-        Ok(())
+        )
     }
 
     async fn get(&self, key: &ObjectKey) -> Result<Option<StoredObject>, ObjectError> {
@@ -105,7 +151,11 @@ impl ObjectStore for MemoryObjects {
     }
 
     async fn delete(&self, key: &ObjectKey) -> Result<(), ObjectError> {
-        self.objects()?.remove(key);
+        let mut objects = self.objects()?;
+        if let Some(dir) = &self.dir {
+            disk::delete(dir, key)?;
+        }
+        objects.remove(key);
         Ok(())
     }
 
@@ -197,14 +247,13 @@ impl UploadReceiver for MemoryObjects {
         if now_ms > expires.saturating_mul(1000) {
             return Err(refused("the upload URL has expired; create a new upload"));
         }
-        self.objects()?.insert(
+        self.store(
             key,
             StoredObject {
                 bytes: upload.body,
                 content_type: content_type.trim().to_owned(),
             },
-        );
-        Ok(())
+        )
     }
 }
 

@@ -1,9 +1,25 @@
 //! The embedded adapter: the whole store in one mutex. The local default
 //! (no AWS needed) and the fast half of the contract suite.
+//!
+//! In memory only (`MemoryStore::new`), or kept in a snapshot file
+//! (`MemoryStore::open`): every change marks the store dirty (a generation
+//! counter), and `save` writes the whole state atomically if it changed
+//! since the last save. Saving is explicit rather than per write because a
+//! write of the whole state per change would make the rollup's bursts of
+//! stats writes quadratic: the local server saves on a timer
+//! ([`spawn_persistence`], every second) and once more on shutdown; a store
+//! dropped dirty also saves. So a crash loses at most the last interval.
+//! Rate-limit windows are not persisted (a restart starts new windows).
+
+mod snapshot;
 
 use std::collections::{BTreeMap, HashMap};
+use std::fs::{File, TryLockError};
+use std::ops::{Deref, DerefMut};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use base64::Engine;
@@ -11,6 +27,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use scanly_shared::Email;
 use scanly_shared::ids::{LinkId, UserId, WorkspaceId};
 
+pub use self::snapshot::FORMAT as SNAPSHOT_FORMAT;
+pub(crate) use self::snapshot::{is_temp_name, write_atomically};
 use super::{
     Accounts, ApiKeys, Counters, LinkPage, LinkQuery, Links, Members, Outbox, Rotation, Sessions,
     Stats, StatsKey, StatsScope, StoreError, StoredStats, check_jobs, next_stats_version,
@@ -18,8 +36,9 @@ use super::{
 };
 use crate::model::{ApiKeyRecord, Link, PublishJob, Role, Session, User, Workspace};
 
+/// Everything that is persisted (the snapshot is a copy of it).
 #[derive(Debug, Default)]
-struct State {
+struct Data {
     users: HashMap<UserId, User>,
     user_by_email: HashMap<String, UserId>,
     workspaces: HashMap<WorkspaceId, Workspace>,
@@ -33,22 +52,146 @@ struct State {
     codes: HashMap<String, (WorkspaceId, LinkId)>,
     outbox: BTreeMap<String, PublishJob>,
     api_keys: HashMap<String, ApiKeyRecord>,
-    /// rate-limit key → (window start, hits).
-    windows: HashMap<String, (i64, u64)>,
     /// Ordered by workspace, scope, hour: a scope's hours are one range.
     stats: BTreeMap<StatsKey, StoredStats>,
 }
 
 #[derive(Debug, Default)]
+struct State {
+    data: Data,
+    /// Bumped by every mutable access to `data`.
+    generation: u64,
+}
+
+/// The locked state. Reading goes through `Deref`; any mutable access
+/// (`DerefMut`) marks the state changed, so no write can be missed by
+/// `save`.
+struct Tracked<'a>(MutexGuard<'a, State>);
+
+impl Deref for Tracked<'_> {
+    type Target = Data;
+
+    fn deref(&self) -> &Data {
+        &self.0.data
+    }
+}
+
+impl DerefMut for Tracked<'_> {
+    fn deref_mut(&mut self) -> &mut Data {
+        self.0.generation = self.0.generation.wrapping_add(1);
+        &mut self.0.data
+    }
+}
+
+/// Where a persisted store lives.
+#[derive(Debug)]
+struct Disk {
+    path: PathBuf,
+    /// Held (an exclusive advisory lock on `<path>.lock`) for the life of
+    /// the store, so two processes never write over each other's snapshot.
+    _lock: Option<File>,
+    /// The generation last written; held while saving, so saves are
+    /// written in order.
+    saved: Mutex<u64>,
+}
+
+#[derive(Debug, Default)]
 pub struct MemoryStore {
     state: Mutex<State>,
+    /// Rate-limit key → (window start, hits). Not persisted.
+    windows: Mutex<HashMap<String, (i64, u64)>>,
     /// `put_stats` calls that wrote (not the refused ones).
     stats_writes: AtomicU64,
+    disk: Option<Disk>,
+}
+
+fn snapshot_error(path: &Path, reason: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(format!("the store snapshot {}: {reason}", path.display()))
 }
 
 impl MemoryStore {
+    /// A store in memory only: `save` does nothing.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The store kept in the snapshot file `path`: loaded from it if it
+    /// exists (a missing file is an empty store; its directory is created),
+    /// written by [`MemoryStore::save`]. A file that cannot be read, is not
+    /// a snapshot, is of another format or holds contradicting data is an
+    /// error naming it, and the file is left as it is. So is a file another
+    /// process has open (the lock `<path>.lock`).
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| snapshot_error(path, format!("cannot create its directory: {e}")))?;
+        }
+        let lock = lock(path)?;
+        remove_stale_temp_files(path);
+        let data = match std::fs::read(path) {
+            Ok(bytes) => snapshot::Snapshot::decode(&bytes).map_err(|e| snapshot_error(path, e))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Data::default(),
+            Err(e) => return Err(snapshot_error(path, format!("cannot be read: {e}"))),
+        };
+        Ok(Self {
+            state: Mutex::new(State {
+                data,
+                generation: 0,
+            }),
+            windows: Mutex::default(),
+            stats_writes: AtomicU64::new(0),
+            disk: Some(Disk {
+                path: path.to_owned(),
+                _lock: lock,
+                saved: Mutex::new(0),
+            }),
+        })
+    }
+
+    /// The snapshot file, when the store has one.
+    pub fn path(&self) -> Option<&Path> {
+        self.disk.as_ref().map(|disk| disk.path.as_path())
+    }
+
+    /// Writes the snapshot if anything changed since the last save (or the
+    /// open); whether it wrote. Atomic: a crash leaves the previous
+    /// snapshot or this one. Blocking file I/O (call it from
+    /// `spawn_blocking` in async code, as [`spawn_persistence`] does). A
+    /// store without a file never writes (`Ok(false)`).
+    pub fn save(&self) -> Result<bool, StoreError> {
+        let Some(disk) = &self.disk else {
+            return Ok(false);
+        };
+        let mut saved = disk
+            .saved
+            .lock()
+            .map_err(|_| StoreError::Unavailable("a save of the embedded store panicked".into()))?;
+        let (generation, snapshot) = {
+            let state = self.state()?;
+            if state.0.generation == *saved {
+                return Ok(false);
+            }
+            (state.0.generation, snapshot::Snapshot::of(&state))
+        };
+        let bytes = snapshot
+            .encode()
+            .map_err(|e| snapshot_error(&disk.path, e))?;
+        write_atomically(&disk.path, &bytes)
+            .map_err(|e| snapshot_error(&disk.path, format!("cannot be written: {e}")))?;
+        *saved = generation;
+        Ok(true)
+    }
+
+    /// Whether something changed since the last save (always false without
+    /// a file).
+    pub fn is_dirty(&self) -> bool {
+        let Some(disk) = &self.disk else {
+            return false;
+        };
+        let saved = disk.saved.lock().map_or(u64::MAX, |saved| *saved);
+        self.state
+            .lock()
+            .map_or(true, |state| state.generation != saved)
     }
 
     /// How many stats writes (`put_stats`) this store accepted, for
@@ -57,11 +200,127 @@ impl MemoryStore {
         self.stats_writes.load(Ordering::SeqCst)
     }
 
-    fn state(&self) -> Result<MutexGuard<'_, State>, StoreError> {
+    fn state(&self) -> Result<Tracked<'_>, StoreError> {
         self.state
             .lock()
+            .map(Tracked)
             .map_err(|_| StoreError::Unavailable("the embedded store was poisoned".into()))
     }
+}
+
+/// The lock file next to `path`, locked exclusively; `None` where the
+/// platform has no file locks.
+fn lock(path: &Path) -> Result<Option<File>, StoreError> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let lock_path = PathBuf::from(name);
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| {
+            snapshot_error(
+                path,
+                format!("cannot open its lock {}: {e}", lock_path.display()),
+            )
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(TryLockError::WouldBlock) => Err(snapshot_error(
+            path,
+            format!(
+                "is in use by another store (the lock {} is held): stop the other \
+                 process or use another data directory",
+                lock_path.display()
+            ),
+        )),
+        Err(TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
+            tracing::warn!(path = %path.display(), "no file locks here: the store snapshot is unguarded");
+            Ok(None)
+        }
+        Err(TryLockError::Error(e)) => Err(snapshot_error(
+            path,
+            format!("cannot lock {}: {e}", lock_path.display()),
+        )),
+    }
+}
+
+/// Removes the temporary files of saves a crash interrupted (never renamed
+/// over the snapshot, so never part of it); only called with the lock held.
+fn remove_stale_temp_files(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let prefix = format!(".{}~", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        if file.starts_with(&prefix) && is_temp_name(&file) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+impl Drop for MemoryStore {
+    /// The last chance to keep what changed since the last save (errors
+    /// can only be logged here).
+    fn drop(&mut self) {
+        if self.disk.is_some()
+            && let Err(error) = self.save()
+        {
+            tracing::error!(%error, "the embedded store could not be saved on drop");
+        }
+    }
+}
+
+/// Saves `store` every `every` (when it changed), on the blocking pool, for
+/// as long as the store exists; a failed save is logged and retried at the
+/// next tick. Call [`MemoryStore::save`] once more on shutdown for the last
+/// changes. Needs a Tokio runtime.
+pub fn spawn_persistence(store: &Arc<MemoryStore>, every: Duration) -> tokio::task::JoinHandle<()> {
+    let store = Arc::downgrade(store);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut failing = false;
+        loop {
+            tick.tick().await;
+            let Some(store) = store.upgrade() else {
+                return;
+            };
+            if !store.is_dirty() {
+                continue;
+            }
+            let saved = tokio::task::spawn_blocking(move || store.save()).await;
+            match saved {
+                Ok(Ok(_)) => {
+                    if failing {
+                        tracing::info!("the embedded store is being saved again");
+                    }
+                    failing = false;
+                }
+                Ok(Err(error)) => {
+                    if !failing {
+                        tracing::error!(%error, "the embedded store could not be saved; retrying");
+                    }
+                    failing = true;
+                }
+                Err(error) => {
+                    tracing::error!(%error, "a save of the embedded store panicked");
+                    failing = true;
+                }
+            }
+        }
+    })
 }
 
 fn code_key(link: &Link) -> String {
@@ -489,9 +748,11 @@ impl Counters for MemoryStore {
         window_start_ms: i64,
         _window_ms: i64,
     ) -> Result<u64, StoreError> {
-        let mut state = self.state()?;
-        let entry = state
+        let mut windows = self
             .windows
+            .lock()
+            .map_err(|_| StoreError::Unavailable("the embedded store was poisoned".into()))?;
+        let entry = windows
             .entry(key.to_owned())
             .or_insert((window_start_ms, 0));
         if entry.0 != window_start_ms {
