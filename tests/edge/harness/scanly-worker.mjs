@@ -1,6 +1,7 @@
 // The Scanly Worker's miniflare options, mirroring wrangler.toml's [env.dev]:
 // one definition for the test harness (serve.mjs) and the benchmark
-// (tests/bench/edge/serve-both.mjs), so both measure the same Worker.
+// (tests/bench/edge/serve-both.mjs), so both measure the same Worker, and
+// for `make dev` (scripts/dev-edge.mjs).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -32,7 +33,7 @@ export function scanlyWorker({ ingestUrl }) {
     },
     bindings: {
       SCANLY_ENV: "dev",
-      SCANLY_DEFAULT_HOSTS: "scanly.test,localhost,127.0.0.1",
+      SCANLY_DEFAULT_HOSTS: process.env.SCANLY_DEFAULT_HOSTS ?? "scanly.test,localhost,127.0.0.1",
       INGEST_URL: ingestUrl,
       SCANLY_SIGNING_SECRET: process.env.SCANLY_SIGNING_SECRET ?? "local-dev-secret-change-me",
       SCANLY_LOG: process.env.SCANLY_LOG ?? "warn",
