@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use scanly_ingest::queue::{QueueError, ScanQueue};
+use scanly_ingest::queue::{QueueError, Received, ScanQueue};
 
 use crate::process::{Delivery, Outcome, Rollup, Tally};
 
@@ -19,6 +19,15 @@ const RECEIVE_MAX: usize = 10;
 pub const LAMBDA_PAYLOAD_BYTES: usize = 6 * 1024 * 1024;
 /// The largest SQS message body.
 const MAX_BODY_BYTES: usize = 256 * 1024;
+
+impl From<&Received> for Delivery {
+    fn from(message: &Received) -> Self {
+        Self {
+            message_id: message.message_id.clone(),
+            body: message.body.clone(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct SourceSettings {
@@ -94,13 +103,7 @@ impl LocalEventSource {
         if received.is_empty() {
             return Ok(None);
         }
-        let deliveries: Vec<Delivery> = received
-            .iter()
-            .map(|m| Delivery {
-                message_id: m.message_id.clone(),
-                body: m.body.clone(),
-            })
-            .collect();
+        let deliveries: Vec<Delivery> = received.iter().map(Delivery::from).collect();
         let outcome = self.rollup.process(&deliveries).await;
         let done: Vec<String> = received
             .iter()

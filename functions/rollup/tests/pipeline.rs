@@ -97,13 +97,7 @@ async fn messages_redelivered_after_their_visibility_timeout_count_once() {
         .await
         .unwrap();
     assert!(!received.is_empty());
-    let deliveries: Vec<Delivery> = received
-        .iter()
-        .map(|m| Delivery {
-            message_id: m.message_id.clone(),
-            body: m.body.clone(),
-        })
-        .collect();
+    let deliveries: Vec<Delivery> = received.iter().map(Delivery::from).collect();
     let first = pipeline.rollup.process(&deliveries).await;
     assert!(first.failed.is_empty());
     assert!(first.tally.counted > 0);
