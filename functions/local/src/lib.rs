@@ -4,7 +4,9 @@
 //! same handlers the Lambdas run, wired the way AWS wires them. Adapters
 //! come from the environment as in the Lambdas: embedded by default
 //! (persisted under `SCANLY_DATA_DIR`), DynamoDB/S3/SQS-compatible servers
-//! when their variables are set.
+//! when their variables are set (`resources` creates theirs on request).
+
+pub mod resources;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,11 +61,19 @@ fn var(name: &str) -> Option<String> {
 }
 
 impl LocalPlatform {
-    pub fn from_env() -> Result<Self, String> {
+    pub async fn from_env() -> Result<Self, String> {
+        let created_queue = if resources::requested() {
+            resources::create().await?
+        } else {
+            None
+        };
         let (api, persistence) =
             scanly_api::runtime::state_with_persistence_from_env().map_err(|e| e.to_string())?;
         let ingest_config = IngestConfig::from_env().map_err(|e| e.to_string())?;
-        let queue = queue_from_config(&ingest_config.queue);
+        let queue: Arc<dyn ScanQueue> = match created_queue {
+            Some(queue) => Arc::new(queue),
+            None => queue_from_config(&ingest_config.queue),
+        };
         let ingest = IngestState::new(ingest_config.secrets, Arc::clone(&queue));
         // The raw archive: its own bucket when named, else the API's
         // object store (under `events/`).

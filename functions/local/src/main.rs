@@ -10,7 +10,7 @@ use scanly_local::LocalPlatform;
 #[tokio::main]
 async fn main() -> ExitCode {
     init_tracing();
-    let platform = match LocalPlatform::from_env() {
+    let platform = match LocalPlatform::from_env().await {
         Ok(platform) => platform,
         Err(error) => {
             tracing::error!(%error, "the local control plane cannot start");
