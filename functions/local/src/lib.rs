@@ -53,7 +53,8 @@ impl std::fmt::Debug for LocalPlatform {
     }
 }
 
-fn var(name: &str) -> Option<String> {
+/// A set, non-blank environment variable, trimmed.
+pub(crate) fn var(name: &str) -> Option<String> {
     std::env::var(name)
         .ok()
         .map(|v| v.trim().to_owned())

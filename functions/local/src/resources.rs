@@ -9,15 +9,10 @@ use scanly_api::objects::s3::S3Objects;
 use scanly_api::store::dynamo::DynamoStore;
 use scanly_ingest::queue::sqs::SqsQueue;
 
+use crate::var;
+
 /// Receives before a scan message is dead-lettered, as in template.yaml.
 const MAX_RECEIVES: u32 = 5;
-
-fn var(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-}
 
 pub fn requested() -> bool {
     var("SCANLY_CREATE_RESOURCES").as_deref() == Some("1")
