@@ -928,15 +928,7 @@ async fn a_viewer_reads_the_workspaces_analytics() {
     let app = spawn_app().await;
     let rosa = app.sign_up("rosa@cafe.example").await;
     let ben = app.sign_up("ben@cafe.example").await;
-    let added = app
-        .call(
-            "POST",
-            &format!("/v1/workspaces/{}/members", rosa.workspace_id),
-            Some(&rosa.access_token),
-            Some(json!({"email": "ben@cafe.example", "role": "viewer"})),
-        )
-        .await;
-    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    app.add_member(&rosa, "ben@cafe.example", "viewer").await;
     let menu = lunch_menu(&app, &rosa).await;
     let in_rosas = [("x-workspace-id", rosa.workspace_id.as_str())];
     let range = "?from=2026-11-17&to=2026-11-20";

@@ -285,6 +285,20 @@ impl TestApp {
         }
     }
 
+    /// `owner` adds the account registered as `email` to their workspace
+    /// with `role`; insists on 201.
+    pub async fn add_member(&self, owner: &Account, email: &str, role: &str) {
+        let added = self
+            .call(
+                "POST",
+                &format!("/v1/workspaces/{}/members", owner.workspace_id),
+                Some(&owner.access_token),
+                Some(json!({"email": email, "role": role})),
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    }
+
     pub async fn create_link(&self, account: &Account, body: Value) -> TestResponse {
         self.call("POST", "/v1/links", Some(&account.access_token), Some(body))
             .await

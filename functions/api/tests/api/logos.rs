@@ -320,15 +320,7 @@ async fn viewers_and_read_only_keys_read_logos_but_cannot_create_or_delete_them(
     let app = spawn_app().await;
     let rosa = app.sign_up("rosa@cafe.example").await;
     let ben = app.sign_up("ben@cafe.example").await;
-    let added = app
-        .call(
-            "POST",
-            &format!("/v1/workspaces/{}/members", rosa.workspace_id),
-            Some(&rosa.access_token),
-            Some(json!({"email": "ben@cafe.example", "role": "viewer"})),
-        )
-        .await;
-    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    app.add_member(&rosa, "ben@cafe.example", "viewer").await;
     let created = create_logo(
         &app,
         &rosa,
