@@ -16,6 +16,8 @@
     clippy::indexing_slicing
 )]
 
+mod fixtures;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,9 +27,10 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use fixtures::{T0, uid, user, workspace, ws};
 use http_body_util::BodyExt;
 use scanly_api::auth::Scopes;
-use scanly_api::model::{ApiKeyRecord, Link, PublishOp, Role, Session, User, Workspace};
+use scanly_api::model::{ApiKeyRecord, Link, PublishOp, Role, Session};
 use scanly_api::objects::memory::MemoryObjects;
 use scanly_api::objects::{
     LogoId, ObjectError, ObjectKey, ObjectPrefix, ObjectStore, SignedUpload, StoredObject,
@@ -40,18 +43,13 @@ use scanly_api::store::{
     StatsKey, StatsScope, StoreError, StoredStats,
 };
 use scanly_qr::format::Format;
-use scanly_shared::ids::{LinkId, UserId, WorkspaceId};
 use scanly_shared::label::{Tag, Title};
-use scanly_shared::record::{LinkKind, RedirectStatus};
-use scanly_shared::utm::Utm;
-use scanly_shared::{Destination, Email, Hostname, ShortCode};
+use scanly_shared::{Email, ShortCode};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// 2026-11-20T12:00:00Z.
-const T0: i64 = 1_795_176_000_000;
 const HOUR: i64 = T0 / 3_600_000;
-const HOST: &str = "scn.test";
 const SECRET: &str = "persistence-tests-signing-secret-0123456789";
 const JWT_SECRET: &str = "persistence-tests-jwt-secret-0123456789abcdef";
 
@@ -88,56 +86,15 @@ impl Drop for TempDir {
     }
 }
 
-fn ws(id: &str) -> WorkspaceId {
-    WorkspaceId::parse(id).unwrap()
-}
-
-fn uid(id: &str) -> UserId {
-    UserId::parse(id).unwrap()
-}
-
-fn user(id: &str, email: &str) -> User {
-    User {
-        id: uid(id),
-        email: Email::parse(email).unwrap(),
-        name: format!("Name of {id}"),
-        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(),
-        created_at: T0,
-    }
-}
-
-fn workspace(id: &str, created_at: i64) -> Workspace {
-    Workspace {
-        id: ws(id),
-        name: format!("Workspace {id}"),
-        created_at,
-    }
-}
-
+/// The contract suite's link, with more of its fields set.
 fn link(workspace: &str, id: &str, code: &str, created_at: i64) -> Link {
     Link {
-        id: LinkId::parse(id).unwrap(),
-        workspace_id: ws(workspace),
-        host: Hostname::parse(HOST).unwrap(),
-        code: ShortCode::parse(code).unwrap(),
-        kind: LinkKind::Redirect,
-        destination: Some(Destination::parse(&format!("https://example.com/{id}")).unwrap()),
-        redirect_status: RedirectStatus::default(),
         title: Some(Title::parse("Spring menu").unwrap()),
         tags: vec![Tag::parse("menu").unwrap()],
-        utm: Utm::default(),
-        rules: Vec::new(),
-        variants: Vec::new(),
         expires_at: Some(T0 + 86_400_000),
         max_scans: Some(500),
-        scan_limit_reached: false,
-        password: None,
-        page: None,
         indexable: true,
-        created_at,
-        updated_at: created_at,
-        version: 1,
-        published_version: None,
+        ..fixtures::link(workspace, id, code, created_at)
     }
 }
 

@@ -19,15 +19,16 @@
 
 mod local_server;
 
+mod fixtures;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use fixtures::{HOST, T0, lid, link, uid, user, workspace, ws};
 use scanly_api::auth::Scopes;
-use scanly_api::model::{
-    ApiKeyRecord, Link, PublishJob, PublishOp, Role, Session, User, Workspace,
-};
+use scanly_api::model::{ApiKeyRecord, Link, PublishJob, PublishOp, Role, Session, User};
 use scanly_api::publish;
 use scanly_api::store::dynamo::DynamoStore;
 use scanly_api::store::memory::MemoryStore;
@@ -36,77 +37,18 @@ use scanly_api::store::{
     Outbox, Rotation, STATS_HOURS, Sessions, Stats, StatsKey, StatsScope, Store, StoreError,
     StoredStats,
 };
-use scanly_shared::ids::{LinkId, UserId, WorkspaceId};
+use scanly_shared::ids::{LinkId, WorkspaceId};
 use scanly_shared::label::{Tag, Title};
 use scanly_shared::page::Page;
 use scanly_shared::password::{LinkPassword, PasswordVerifier};
 use scanly_shared::record::{LinkKind, RedirectStatus};
 use scanly_shared::utm::Utm;
-use scanly_shared::{Destination, Email, Hostname, ShortCode};
+use scanly_shared::{Email, Hostname, ShortCode};
 
 /// 2026-11-20T12:00:00Z.
-const T0: i64 = 1_795_176_000_000;
-const HOST: &str = "scn.test";
 const DAY: i64 = 86_400_000;
 
 // --- fixtures ------------------------------------------------------------
-
-fn ws(id: &str) -> WorkspaceId {
-    WorkspaceId::parse(id).unwrap()
-}
-
-fn uid(id: &str) -> UserId {
-    UserId::parse(id).unwrap()
-}
-
-fn lid(id: &str) -> LinkId {
-    LinkId::parse(id).unwrap()
-}
-
-fn user(id: &str, email: &str) -> User {
-    User {
-        id: uid(id),
-        email: Email::parse(email).unwrap(),
-        name: format!("Name of {id}"),
-        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(),
-        created_at: T0,
-    }
-}
-
-fn workspace(id: &str, created_at: i64) -> Workspace {
-    Workspace {
-        id: ws(id),
-        name: format!("Workspace {id}"),
-        created_at,
-    }
-}
-
-fn link(workspace: &str, id: &str, code: &str, created_at: i64) -> Link {
-    Link {
-        id: lid(id),
-        workspace_id: ws(workspace),
-        host: Hostname::parse(HOST).unwrap(),
-        code: ShortCode::parse(code).unwrap(),
-        kind: LinkKind::Redirect,
-        destination: Some(Destination::parse(&format!("https://example.com/{id}")).unwrap()),
-        redirect_status: RedirectStatus::default(),
-        title: None,
-        tags: Vec::new(),
-        utm: Utm::default(),
-        rules: Vec::new(),
-        variants: Vec::new(),
-        expires_at: None,
-        max_scans: None,
-        password: None,
-        page: None,
-        indexable: false,
-        created_at,
-        updated_at: created_at,
-        version: 1,
-        scan_limit_reached: false,
-        published_version: None,
-    }
-}
 
 fn titled(mut link: Link, title: &str, tags: &[&str]) -> Link {
     link.title = Some(Title::parse(title).unwrap());
