@@ -60,7 +60,7 @@ fn require_manager(caller: &Caller) -> ApiResult<()> {
 }
 
 #[utoipa::path(post, path = "/v1/api-keys", tag = "api-keys", request_body = NewKey, security(("bearer" = [])),
-    responses((status = 201, body = KeyView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = KeyView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -98,7 +98,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/v1/api-keys", tag = "api-keys", security(("bearer" = [])),
-    responses((status = 200, body = Vec<KeyView>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<KeyView>), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<KeyView>>> {
     require_manager(&caller)?;
     let keys = state
@@ -110,7 +110,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Js
 }
 
 #[utoipa::path(delete, path = "/v1/api-keys/{id}", tag = "api-keys", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,

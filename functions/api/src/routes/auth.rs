@@ -137,7 +137,7 @@ async fn personal_workspace(state: &AppState, user: &UserId) -> ApiResult<(Works
 }
 
 #[utoipa::path(post, path = "/v1/auth/signup", tag = "auth", request_body = SignUp,
-    responses((status = 201, body = Tokens), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Tokens), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn signup(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<SignUp>,
@@ -173,7 +173,7 @@ pub async fn signup(
 }
 
 #[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LogIn,
-    responses((status = 200, body = Tokens), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = Tokens), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -222,7 +222,7 @@ pub async fn login(
 }
 
 #[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
-    responses((status = 200, body = Tokens), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Tokens), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn refresh(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<RefreshRequest>,
@@ -276,7 +276,7 @@ pub async fn refresh(
 }
 
 #[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
-    responses((status = 204)))]
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn logout(
     State(state): State<AppState>,
     ValidJson(body): ValidJson<RefreshRequest>,
@@ -298,7 +298,7 @@ pub struct Me {
 }
 
 #[utoipa::path(get, path = "/v1/me", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn me(
     State(state): State<AppState>,
     Authenticated(user_id): Authenticated,

@@ -94,8 +94,8 @@ fn error_json(error: &ApiError) -> Value {
 }
 
 #[utoipa::path(post, path = "/v1/links/bulk", tag = "links", security(("bearer" = [])),
-    request_body(content = Vec<NewLink>, description = "A JSON array of links, or text/csv with a header row"),
-    responses((status = 200, body = BulkOutcome), (status = 422, body = crate::error::ErrorBody)))]
+    request_body(content((Vec<NewLink> = "application/json"), (String = "text/csv")), description = "A JSON array of links, or text/csv with a header row"),
+    responses((status = 200, body = BulkOutcome), (status = 422, body = crate::error::ErrorBody), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
 pub async fn bulk_create(
     State(state): State<AppState>,
     caller: Caller,

@@ -257,7 +257,7 @@ fn random_code() -> ApiResult<ShortCode> {
 }
 
 #[utoipa::path(post, path = "/v1/links", tag = "links", request_body = NewLink, security(("bearer" = [])),
-    responses((status = 201, body = LinkView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = LinkView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -349,7 +349,7 @@ pub struct LinkList {
 }
 
 #[utoipa::path(get, path = "/v1/links", tag = "links", params(ListParams), security(("bearer" = [])),
-    responses((status = 200, body = LinkList), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = LinkList), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -391,7 +391,7 @@ pub(crate) async fn owned_link(state: &AppState, caller: &Caller, id: &str) -> A
 }
 
 #[utoipa::path(get, path = "/v1/links/{id}", tag = "links", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = LinkView), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = LinkView), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -417,7 +417,7 @@ fn if_match(headers: &HeaderMap) -> ApiResult<Option<u64>> {
 }
 
 #[utoipa::path(patch, path = "/v1/links/{id}", tag = "links", params(("id" = String, Path), ("If-Match" = Option<String>, Header)), request_body = LinkPatch, security(("bearer" = [])),
-    responses((status = 200, body = LinkView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = LinkView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -540,7 +540,7 @@ fn version_conflict(current: u64) -> ApiError {
 }
 
 #[utoipa::path(delete, path = "/v1/links/{id}", tag = "links", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -567,7 +567,7 @@ pub async fn delete(
 
 /// `PUT /v1/links/{id}/page`: replaces a page link's page.
 #[utoipa::path(put, path = "/v1/links/{id}/page", tag = "links", params(("id" = String, Path)), request_body = Object, security(("bearer" = [])),
-    responses((status = 200, body = LinkView), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = LinkView), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn replace_page(
     State(state): State<AppState>,
     caller: Caller,

@@ -162,7 +162,7 @@ async fn view(
 }
 
 #[utoipa::path(post, path = "/v1/logos", tag = "logos", request_body = NewLogo, security(("bearer" = [])),
-    responses((status = 201, body = CreatedLogo), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = CreatedLogo), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -226,7 +226,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/v1/logos", tag = "logos", params(ListParams), security(("bearer" = [])),
-    responses((status = 200, body = LogoList), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = LogoList), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -285,7 +285,7 @@ pub async fn list(
 }
 
 #[utoipa::path(get, path = "/v1/logos/{id}", tag = "logos", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = LogoView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = LogoView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -300,7 +300,7 @@ pub async fn get(
 }
 
 #[utoipa::path(delete, path = "/v1/logos/{id}", tag = "logos", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -371,8 +371,8 @@ fn header_value(headers: &HeaderMap, name: header::HeaderName) -> Option<String>
 #[utoipa::path(put, path = "/v1/uploads/{key}", tag = "logos",
     params(("key" = String, Path), ("expires" = i64, Query), ("signature" = String, Query),
         ("Content-Type" = String, Header), ("Content-Length" = u64, Header)),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 200), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    request_body(description = "The bytes, with the Content-Type the upload was signed for", content((Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (String = "image/svg+xml"))),
+    responses((status = 200), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody)))]
 pub async fn receive_upload(
     State(state): State<AppState>,
     Path(key): Path<String>,

@@ -76,7 +76,7 @@ fn require_admin(role: Role) -> ApiResult<()> {
 }
 
 #[utoipa::path(get, path = "/v1/workspaces", tag = "workspaces", security(("bearer" = [])),
-    responses((status = 200, body = Vec<WorkspaceEntry>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<WorkspaceEntry>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Authenticated(user): Authenticated,
@@ -99,7 +99,7 @@ pub async fn list(
 }
 
 #[utoipa::path(post, path = "/v1/workspaces", tag = "workspaces", request_body = NewWorkspace, security(("bearer" = [])),
-    responses((status = 201, body = WorkspaceEntry), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = WorkspaceEntry), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     Authenticated(user): Authenticated,
@@ -126,7 +126,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/v1/workspaces/{id}/members", tag = "workspaces", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Vec<MemberEntry>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<MemberEntry>), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn members(
     State(state): State<AppState>,
     Authenticated(user): Authenticated,
@@ -152,7 +152,7 @@ pub async fn members(
 }
 
 #[utoipa::path(post, path = "/v1/workspaces/{id}/members", tag = "workspaces", params(("id" = String, Path)), request_body = NewMember, security(("bearer" = [])),
-    responses((status = 201, body = MemberEntry), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 201, body = MemberEntry), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_member(
     State(state): State<AppState>,
     Authenticated(user): Authenticated,
@@ -188,7 +188,7 @@ pub async fn add_member(
 
 #[utoipa::path(delete, path = "/v1/workspaces/{id}/members/{user_id}", tag = "workspaces",
     params(("id" = String, Path), ("user_id" = String, Path)), security(("bearer" = [])),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn remove_member(
     State(state): State<AppState>,
     Authenticated(user): Authenticated,

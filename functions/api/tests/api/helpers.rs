@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::routing::put;
 use http_body_util::BodyExt;
@@ -18,7 +19,10 @@ use scanly_api::{AppState, router};
 use scanly_shared::LinkRecord;
 use scanly_shared::signing;
 use serde_json::{Value, json};
+use tokio::sync::OnceCell;
 use tower::ServiceExt;
+
+use crate::schema;
 
 pub const SECRET: &str = "api-tests-signing-secret-0123456789abcdef";
 pub const JWT_SECRET: &str = "api-tests-jwt-secret-0123456789abcdefghij";
@@ -109,6 +113,13 @@ async fn start_edge() -> (FakeEdge, String) {
     (edge, url)
 }
 
+fn content_type(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
 pub struct TestApp {
     router: Router,
     pub state: AppState,
@@ -177,11 +188,50 @@ impl TestApp {
         self.now.load(Ordering::SeqCst)
     }
 
-    pub async fn raw(&self, request: Request<Body>) -> TestResponse {
+    /// Sends `request` through the router and checks the exchange against
+    /// the OpenAPI document (see `schema`): status, headers, bytes.
+    async fn exchange(&self, request: Request<Body>) -> (StatusCode, HeaderMap, Bytes) {
+        let contract = self.contract().await;
+        let (parts, body) = request.into_parts();
+        let sent = body.collect().await.unwrap().to_bytes();
+        let method = parts.method.clone();
+        let uri = parts.uri.clone();
+        let sent_type = content_type(&parts.headers);
+        let request = Request::from_parts(parts, Body::from(sent.clone()));
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+        contract.check(&schema::Exchange {
+            method,
+            path,
+            request: schema::Body::classify(sent_type.as_deref(), &sent),
+            status,
+            response: schema::Body::classify(content_type(&headers).as_deref(), &bytes),
+        });
+        (status, headers, bytes)
+    }
+
+    /// The OpenAPI document as served, fetched and compiled once per test
+    /// binary.
+    pub async fn contract(&self) -> &'static schema::Contract {
+        static CONTRACT: OnceCell<schema::Contract> = OnceCell::const_new();
+        CONTRACT
+            .get_or_init(|| async {
+                let request = Request::get("/v1/openapi.json")
+                    .body(Body::empty())
+                    .unwrap();
+                let response = self.router.clone().oneshot(request).await.unwrap();
+                assert_eq!(response.status(), StatusCode::OK);
+                let bytes = response.into_body().collect().await.unwrap().to_bytes();
+                schema::Contract::new(serde_json::from_slice(&bytes).unwrap())
+            })
+            .await
+    }
+
+    pub async fn raw(&self, request: Request<Body>) -> TestResponse {
+        let (status, headers, bytes) = self.exchange(request).await;
         let body = if bytes.is_empty() {
             Value::Null
         } else {
@@ -253,15 +303,7 @@ impl TestApp {
             }
             None => Body::empty(),
         };
-        let response = self
-            .router
-            .clone()
-            .oneshot(builder.body(body).unwrap())
-            .await
-            .unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let (status, headers, bytes) = self.exchange(builder.body(body).unwrap()).await;
         (status, headers, bytes.to_vec())
     }
 

@@ -19,5 +19,6 @@ mod logos;
 mod openapi;
 mod qr;
 mod qr_studio;
+mod schema;
 mod snapshots;
 mod workspaces;

@@ -1,8 +1,8 @@
 //! The OpenAPI document covers every route, and real responses have the
 //! shape it promises.
 
-use axum::http::StatusCode;
-use serde_json::{Value, json};
+use axum::http::{Method, StatusCode};
+use serde_json::json;
 
 use crate::helpers::spawn_app;
 
@@ -31,34 +31,6 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/api-keys"),
     ("delete", "/v1/api-keys/{id}"),
 ];
-
-fn schema<'a>(doc: &'a Value, name: &str) -> &'a Value {
-    &doc["components"]["schemas"][name]
-}
-
-/// The body has every required property and nothing the schema does not name.
-fn assert_matches(doc: &Value, name: &str, body: &Value) {
-    let schema = schema(doc, name);
-    let properties = schema["properties"]
-        .as_object()
-        .unwrap_or_else(|| panic!("{name} has no properties"));
-    let object = body
-        .as_object()
-        .unwrap_or_else(|| panic!("{name}: not an object: {body}"));
-    for key in object.keys() {
-        assert!(
-            properties.contains_key(key),
-            "{name}: `{key}` is not in the document"
-        );
-    }
-    for required in schema["required"].as_array().into_iter().flatten() {
-        let key = required.as_str().unwrap();
-        assert!(
-            object.contains_key(key),
-            "{name}: required `{key}` missing from {body}"
-        );
-    }
-}
 
 #[tokio::test]
 async fn the_document_is_openapi_3_1_and_covers_every_route() {
@@ -89,14 +61,28 @@ async fn the_document_is_openapi_3_1_and_covers_every_route() {
 }
 
 #[tokio::test]
+async fn every_component_schema_compiles_as_json_schema_2020_12() {
+    let app = spawn_app().await;
+    let contract = app.contract().await;
+    let schemas = contract.document()["components"]["schemas"]
+        .as_object()
+        .unwrap();
+    assert!(!schemas.is_empty());
+    for name in schemas.keys() {
+        // Compiling resolves every `$ref` the schema reaches.
+        contract.validator(&json!({"$ref": format!("#/components/schemas/{name}")}));
+    }
+}
+
+#[tokio::test]
 async fn responses_have_the_documented_shape() {
     let app = spawn_app().await;
-    let doc = app.call("GET", "/v1/openapi.json", None, None).await.body;
+    let contract = app.contract().await;
     let signup = app
         .call("POST", "/v1/auth/signup", None, Some(json!({"email": "rosa@cafe.example", "password": "correct horse battery", "name": "Rosa"})))
         .await;
-    assert_matches(&doc, "Tokens", &signup.body);
-    assert_matches(&doc, "UserView", &signup.body["user"]);
+    contract.assert_component("Tokens", &signup.body);
+    contract.assert_component("UserView", &signup.body["user"]);
     let token = signup.body["access_token"].as_str().unwrap();
     let link = app
         .call(
@@ -106,12 +92,67 @@ async fn responses_have_the_documented_shape() {
             Some(json!({"destination": "https://cafe.example/", "password": "open sesame"})),
         )
         .await;
-    assert_matches(&doc, "LinkView", &link.body);
+    contract.assert_component("LinkView", &link.body);
+    // A property the document does not name is an error too.
+    let mut undocumented = link.body.clone();
+    undocumented["surprise"] = json!(true);
+    let link_view = json!({"$ref": "#/components/schemas/LinkView"});
+    assert!(!contract.errors(&link_view, &undocumented).is_empty());
+    // And so is a malformed format.
+    let mut bad_time = link.body.clone();
+    bad_time["created_at"] = json!("yesterday");
+    assert!(!contract.errors(&link_view, &bad_time).is_empty());
     let list = app.call("GET", "/v1/links", Some(token), None).await;
-    assert_matches(&doc, "LinkList", &list.body);
+    contract.assert_component("LinkList", &list.body);
     let me = app.call("GET", "/v1/me", Some(token), None).await;
-    assert_matches(&doc, "Me", &me.body);
+    contract.assert_component("Me", &me.body);
     let error = app.call("GET", "/v1/links/nope", Some(token), None).await;
-    assert_matches(&doc, "ErrorBody", &error.body);
-    assert_matches(&doc, "ErrorDetail", &error.body["error"]);
+    contract.assert_component("ErrorBody", &error.body);
+    contract.assert_component("ErrorDetail", &error.body["error"]);
+}
+
+/// The validator is not a rubber stamp: bodies that break the document fail.
+#[tokio::test]
+async fn the_validator_rejects_what_the_document_rejects() {
+    let app = spawn_app().await;
+    let contract = app.contract().await;
+    let tokens = json!({"$ref": "#/components/schemas/Tokens"});
+    assert!(!contract.errors(&tokens, &json!({})).is_empty());
+    assert!(!contract.errors(&tokens, &json!([])).is_empty());
+    let error = json!({"$ref": "#/components/schemas/ErrorBody"});
+    assert!(
+        !contract
+            .errors(&error, &json!({"error": {"code": 7, "message": "x"}}))
+            .is_empty()
+    );
+    let (_, create) = contract
+        .operation(&Method::POST, "/v1/links")
+        .expect("POST /v1/links is documented");
+    let request = &create["requestBody"]["content"]["application/json"]["schema"];
+    assert!(
+        contract
+            .errors(request, &json!({"destination": "https://cafe.example/"}))
+            .is_empty()
+    );
+    assert!(
+        !contract
+            .errors(request, &json!({"destination": 42}))
+            .is_empty()
+    );
+    // Path templates: the most literal one wins; the query string is ignored.
+    assert_eq!(
+        contract
+            .operation(&Method::POST, "/v1/links/bulk")
+            .unwrap()
+            .0,
+        "/v1/links/bulk"
+    );
+    assert_eq!(
+        contract
+            .operation(&Method::GET, "/v1/links/lnk_123?x=1")
+            .unwrap()
+            .0,
+        "/v1/links/{id}"
+    );
+    assert!(contract.operation(&Method::GET, "/v1/nowhere").is_none());
 }

@@ -133,7 +133,7 @@ fn decode_all<T, E: std::fmt::Display>(
 }
 
 #[utoipa::path(get, path = "/v1/links/{id}/analytics", tag = "analytics", params(("id" = String, Path), RangeParams), security(("bearer" = [])),
-    responses((status = 200, body = LinkAnalyticsView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = LinkAnalyticsView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn link(
     State(state): State<AppState>,
     caller: Caller,
@@ -152,7 +152,7 @@ pub async fn link(
 }
 
 #[utoipa::path(get, path = "/v1/links/{id}/analytics.csv", tag = "analytics", params(("id" = String, Path), RangeParams), security(("bearer" = [])),
-    responses((status = 200, description = "text/csv: start,scans,unique"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "text/csv: start,scans,unique", body = String, content_type = "text/csv"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn link_csv(
     State(state): State<AppState>,
     caller: Caller,
@@ -171,7 +171,7 @@ pub async fn link_csv(
 }
 
 #[utoipa::path(get, path = "/v1/analytics", tag = "analytics", params(RangeParams), security(("bearer" = [])),
-    responses((status = 200, body = OverviewView), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = OverviewView), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn overview(
     State(state): State<AppState>,
     caller: Caller,
@@ -212,7 +212,7 @@ pub async fn overview(
 }
 
 #[utoipa::path(get, path = "/v1/analytics.csv", tag = "analytics", params(RangeParams), security(("bearer" = [])),
-    responses((status = 200, description = "text/csv: start,link_id,code,scans"), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "text/csv: start,link_id,code,scans", body = String, content_type = "text/csv"), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn overview_csv(
     State(state): State<AppState>,
     caller: Caller,

@@ -32,7 +32,7 @@ pub struct BatchRequest {
 }
 
 #[utoipa::path(post, path = "/v1/qr/batch", tag = "qr", params(QrQuery), request_body = BatchRequest, security(("bearer" = [])),
-    responses((status = 200, description = "application/zip: one image per link and manifest.csv"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "application/zip: one image per link and manifest.csv", body = Vec<u8>, content_type = "application/zip"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn batch_qr(
     State(state): State<AppState>,
     caller: Caller,

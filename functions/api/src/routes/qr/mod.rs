@@ -49,7 +49,7 @@ pub(crate) fn link_qr_content(state: &AppState, link: &Link) -> String {
 }
 
 #[utoipa::path(get, path = "/v1/links/{id}/qr", tag = "qr", params(("id" = String, Path), QrQuery), security(("bearer" = [])),
-    responses((status = 200, description = "image/png, image/svg+xml, application/pdf or application/postscript"), (status = 304), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "image/png, image/svg+xml, application/pdf or application/postscript", content((Vec<u8> = "image/png"), (String = "image/svg+xml"), (Vec<u8> = "application/pdf"), (String = "application/postscript"))), (status = 304), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn link_qr(
     State(state): State<AppState>,
     caller: Caller,
@@ -71,7 +71,7 @@ pub async fn link_qr(
 /// email, call, text message or place (the body, see
 /// `scanly_shared::qr_payload`), with the same query options.
 #[utoipa::path(post, path = "/v1/qr", tag = "qr", params(QrQuery), request_body = Object, security(("bearer" = [])),
-    responses((status = 200, description = "image/png, image/svg+xml, application/pdf or application/postscript"), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "image/png, image/svg+xml, application/pdf or application/postscript", content((Vec<u8> = "image/png"), (String = "image/svg+xml"), (Vec<u8> = "application/pdf"), (String = "application/postscript"))), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn static_qr(
     State(state): State<AppState>,
     caller: Caller,
