@@ -72,28 +72,8 @@ fn call(
     headers: &[(&str, String)],
     body: &str,
 ) -> (u16, String) {
-    let response = local_server::exchange(base, |authority| {
-        let mut request =
-            format!("{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n");
-        for (name, value) in headers {
-            request.push_str(&format!("{name}: {value}\r\n"));
-        }
-        request.push_str(&format!(
-            "content-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-            body.len()
-        ));
-        request
-    })
-    .unwrap_or_default();
-    let status = response
-        .get(9..12)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    local_server::http(base, method, path, &headers, body)
 }
 
 fn json_of(body: &str) -> Value {

@@ -152,34 +152,7 @@ fn call(
     body: Option<&Value>,
 ) -> (u16, String) {
     let body = body.map(Value::to_string).unwrap_or_default();
-    let response = local_server::exchange(base, |authority| {
-        let mut request =
-            format!("{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n");
-        for (name, value) in headers {
-            request.push_str(&format!("{name}: {value}\r\n"));
-        }
-        if !body.is_empty() {
-            request.push_str(&format!(
-                "content-type: application/json\r\ncontent-length: {}\r\n",
-                body.len()
-            ));
-        }
-        request.push_str("\r\n");
-        request.push_str(&body);
-        request
-    });
-    let Some(response) = response else {
-        return (0, String::new());
-    };
-    let status = response
-        .get(9..12)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    local_server::http(base, method, path, headers, &body)
 }
 
 fn get(base: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String) {

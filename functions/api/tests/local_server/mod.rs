@@ -107,6 +107,45 @@ pub fn exchange(endpoint: &str, request: impl Fn(&str) -> String) -> Option<Stri
     Some(response)
 }
 
+/// One HTTP/1.1 request to an `http://` endpoint, a JSON `body` when not
+/// empty: (status, body), or (0, "") if nothing answers.
+pub fn http(
+    endpoint: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    let response = exchange(endpoint, |authority| {
+        let mut request =
+            format!("{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n");
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        if !body.is_empty() {
+            request.push_str(&format!(
+                "content-type: application/json\r\ncontent-length: {}\r\n",
+                body.len()
+            ));
+        }
+        request.push_str("\r\n");
+        request.push_str(body);
+        request
+    });
+    let Some(response) = response else {
+        return (0, String::new());
+    };
+    let status = response
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
 /// `moto_server -H 127.0.0.1 -p <free port>` under a shell that stops
 /// it when its stdin (held by this process) closes.
 pub fn start_moto(name: &str) -> Result<(String, Child), String> {
